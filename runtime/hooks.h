@@ -1,0 +1,13 @@
+/* OCI hooks: run with the state JSON on stdin, args, env and an optional timeout. */
+#ifndef BERTH_HOOKS_H
+#define BERTH_HOOKS_H
+
+#include "runtime/error.h"
+#include "runtime/spec.h"
+
+/* Run every hook of a list in order; the first failure (non-zero exit, signal, timeout, exec failure)
+ * stops and sets err to `<kind> hook #<i> (<path>): <why>`. Hook stdout/stderr go to berth's stderr. */
+int hooks_run(const struct spec_hook_list *list, enum spec_hook_kind kind, const char *state_json,
+	      struct error *err);
+
+#endif
