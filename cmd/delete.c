@@ -1,1 +1,24 @@
-/* placeholder: being written */
+#include <errno.h>
+
+#include "cmd/commands.h"
+#include "runtime/container.h"
+
+int cmd_delete(const struct command *cmd, const struct global_opts *g, int argc, char **argv)
+{
+	bool force = false;
+	const struct opt opts[] = {
+		{ "force", 'f', OPT_BOOL, &force, "kill the container first if it is still running" },
+		{ NULL, 0, 0, NULL, NULL },
+	};
+	struct error err = { 0 };
+	int i;
+
+	if (cmd_parse(cmd, opts, argc, argv, &i) < 0 || cmd_expect_args(cmd, argc, argv, i, 1, 1) < 0)
+		return 1;
+	if (container_delete(g->root, argv[i], force, &err) < 0) {
+		if (force && err.errnum == ENOENT)
+			return 0; /* runc: --force on a container that is already gone is not an error */
+		return cmd_fail("%s", err.msg);
+	}
+	return 0;
+}

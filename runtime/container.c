@@ -1,1 +1,438 @@
-/* placeholder: being written */
+/* create, start and run: the way of one container from config.json to a running process. */
+#include "runtime/container.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runtime/container_internal.h"
+#include "runtime/hooks.h"
+#include "runtime/log.h"
+#include "runtime/namespaces.h"
+#include "runtime/process.h"
+#include "runtime/terminal.h"
+#include "runtime/util.h"
+
+/* Everything create holds while it works; released in reverse on failure. */
+struct create_ctx {
+	const struct container_opts *o;
+	struct spec *spec;
+	char *config_json;
+	struct state st;
+	int rootfd, dirfd, lock_fd;
+	int fifo_fd;
+	int console_fd;	     /* our end of the console socket (or of the internal pair for `run`) */
+	int console_peer;    /* for `run` without --console-socket: where we receive the master */
+	uint8_t *fd_absent;
+	struct ns_plan ns;
+	pid_t pid;
+	bool dir_created;
+};
+
+/* Hold the --preserve-fds range so none of our own fds lands in it; absent ones stay absent. */
+static uint8_t *reserve_preserved_fds(int n)
+{
+	uint8_t *absent = xzalloc(n + 1);
+
+	for (int i = 0; i < n; i++) {
+		if (fcntl(3 + i, F_GETFD) >= 0)
+			continue;
+		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (null >= 0 && null != 3 + i) {
+			dup3(null, 3 + i, O_CLOEXEC);
+			close(null);
+		}
+		absent[i] = 1;
+	}
+	return absent;
+}
+
+static int resolve_rootfs(struct create_ctx *c, struct error *err)
+{
+	const char *root = c->spec->root_path;
+	cleanup_free char *joined = NULL;
+	char resolved[PATH_MAX];
+	struct stat sb;
+
+	if (root[0] != '/')
+		root = joined = xasprintf("%s/%s", c->st.bundle, root);
+	if (!realpath(root, resolved))
+		return error_sys(err, "root.path %s", c->spec->root_path);
+	if (stat(resolved, &sb) < 0 || !S_ISDIR(sb.st_mode))
+		return error_set(err, ENOTDIR, "root.path %s", c->spec->root_path);
+	c->st.rootfs = xstrdup(resolved);
+	return 0;
+}
+
+static int load_config(struct create_ctx *c, struct error *err)
+{
+	const struct container_opts *o = c->o;
+	char resolved[PATH_MAX];
+	cleanup_free char *path = NULL;
+	int r;
+
+	if (!realpath(o->bundle ? o->bundle : ".", resolved))
+		return error_sys(err, "bundle %s", o->bundle ? o->bundle : ".");
+	c->st.bundle = xstrdup(resolved);
+	path = o->config ? xstrdup(o->config) : xasprintf("%s/config.json", resolved);
+	r = read_file_at(AT_FDCWD, path, &c->config_json, NULL, 16u << 20);
+	if (r < 0)
+		return error_set(err, -r, "%s", path);
+	r = spec_parse(c->config_json, strlen(c->config_json), &c->spec, err);
+	if (r < 0)
+		return error_prefix(err, "config.json");
+	r = container_validate_spec(c->spec, o, err);
+	if (r < 0)
+		return error_prefix(err, "config.json");
+	return resolve_rootfs(c, err);
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct error *err)
+{
+	cleanup_free char *tmp = xasprintf("%s.tmp", path);
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%d", pid);
+	cleanup_close int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0 || write_all(fd, buf, n) < 0 || rename(tmp, path) < 0) {
+		error_sys(err, "--pid-file %s", path);
+		unlink(tmp);
+		return -err->errnum;
+	}
+	return 0;
+}
+
+/* prestart and createRuntime run in berth's namespaces; then the init gets its own hooks' state. */
+static int run_parent_hooks(void *data, pid_t pid, char **payload, size_t *len, struct error *err)
+{
+	struct create_ctx *c = data;
+	cleanup_free char *creating = NULL, *created = NULL;
+	int r;
+
+	c->st.pid = pid;
+	creating = state_spec_json(&c->st, STATUS_CREATING);
+	r = hooks_run(&c->spec->hooks[SPEC_HOOK_PRESTART], SPEC_HOOK_PRESTART, creating, err);
+	if (r == 0)
+		r = hooks_run(&c->spec->hooks[SPEC_HOOK_CREATE_RUNTIME], SPEC_HOOK_CREATE_RUNTIME, creating, err);
+	if (r < 0)
+		return r;
+	created = state_spec_json(&c->st, STATUS_CREATED);
+	*len = strlen(creating) + 1 + strlen(created);
+	*payload = xmalloc(*len + 1);
+	memcpy(*payload, creating, strlen(creating) + 1);
+	memcpy(*payload + strlen(creating) + 1, created, strlen(created) + 1);
+	return 0;
+}
+
+static int open_console(struct create_ctx *c, struct error *err)
+{
+	int pair[2];
+
+	if (!c->spec->process.terminal)
+		return 0;
+	if (c->o->console_socket) {
+		c->console_fd = terminal_connect_socket(c->o->console_socket, err);
+		return c->console_fd < 0 ? error_prefix(err, "--console-socket") : 0;
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
+		return error_sys(err, "console socketpair");
+	c->console_fd = pair[0];
+	c->console_peer = pair[1];
+	return 0;
+}
+
+static int spawn(struct create_ctx *c, struct error *err)
+{
+	const struct container_opts *o = c->o;
+	struct init_parent_ops ops = { .run_hooks = run_parent_hooks, .data = c };
+	struct init_args a = {
+		.spec = c->spec,
+		.id = o->id,
+		.rootfs = c->st.rootfs,
+		.bundle = c->st.bundle,
+		.ns = &c->ns,
+		.fifo_fd = c->fifo_fd,
+		.console_fd = c->console_fd,
+		.preserve_fds = o->preserve_fds,
+		.fd_absent = c->fd_absent,
+		.no_pivot = o->no_pivot,
+		.no_new_keyring = o->no_new_keyring,
+	};
+	int sync[2] = { -1, -1 };
+	int r;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0)
+		return error_sys(err, "sync socketpair");
+	r = process_spawn_init(&a, sync, &ops, &c->pid, err);
+	close_quietly(sync[0]);
+	close_quietly(sync[1]);
+	close_quietly(c->console_fd);
+	c->console_fd = -1;
+	return r;
+}
+
+static int create_steps(struct create_ctx *c, struct error *err)
+{
+	const struct container_opts *o = c->o;
+	int r;
+
+	if ((r = state_validate_id(o->id, err)) < 0 || (r = load_config(c, err)) < 0)
+		return r;
+	if ((c->rootfd = state_root_open(o->root, err)) < 0)
+		return c->rootfd;
+	if ((c->dirfd = state_dir_create(c->rootfd, o->id, &c->lock_fd, err)) < 0)
+		return c->dirfd;
+	c->dir_created = true;
+
+	c->st.id = xstrdup(o->id);
+	c->st.created = state_now_rfc3339();
+	c->st.owner = getuid();
+	c->st.config_json = steal_pointer(&c->config_json);
+	c->st.use_terminal = c->spec->process.terminal;
+	c->st.has_own_pidns = c->spec->linux_.namespaces[SPEC_NS_PID].present &&
+			      !c->spec->linux_.namespaces[SPEC_NS_PID].path;
+	c->st.annotations = c->spec->annotations;
+	c->st.n_annotations = c->spec->n_annotations;
+	c->st.status = STATUS_CREATING;
+	if ((r = state_write(c->dirfd, &c->st, err)) < 0)
+		return r;
+
+	if (mkfifoat(c->dirfd, STATE_EXEC_FIFO, 0600) < 0)
+		return error_sys(err, "create exec fifo");
+	c->fifo_fd = openat(c->dirfd, STATE_EXEC_FIFO, O_PATH | O_CLOEXEC);
+	if (c->fifo_fd < 0)
+		return error_sys(err, "open exec fifo");
+	if ((r = open_console(c, err)) < 0)
+		return r;
+	if ((r = ns_plan_build(c->spec, &c->ns, err)) < 0)
+		return r;
+	if ((r = spawn(c, err)) < 0)
+		return r;
+
+	c->st.pid = c->pid;
+	c->st.pid_start = state_pid_starttime(c->pid);
+	c->st.status = STATUS_CREATED;
+	if ((r = state_write(c->dirfd, &c->st, err)) < 0)
+		return r;
+	if (o->pid_file && (r = write_pid_file(o->pid_file, c->pid, err)) < 0)
+		return r;
+	return 0;
+}
+
+static void create_ctx_release(struct create_ctx *c, bool failed)
+{
+	struct error ignored;
+
+	if (failed && c->pid > 0) {
+		kill(c->pid, SIGKILL);
+		waitpid(c->pid, NULL, __WALL);
+	}
+	if (failed && c->dir_created)
+		state_dir_remove(c->rootfd, c->o->id, &ignored);
+	ns_plan_release(&c->ns);
+	close_quietly(c->fifo_fd);
+	close_quietly(c->console_fd);
+	close_quietly(c->console_peer);
+	close_quietly(c->dirfd);
+	close_quietly(c->lock_fd);
+	close_quietly(c->rootfd);
+	c->st.annotations = NULL; /* owned by spec */
+	c->st.n_annotations = 0;
+	state_release(&c->st);
+	spec_free(c->spec);
+	free(c->config_json);
+	free(c->fd_absent);
+}
+
+static void create_ctx_init(struct create_ctx *c, const struct container_opts *o)
+{
+	memset(c, 0, sizeof(*c));
+	c->o = o;
+	c->rootfd = c->dirfd = c->lock_fd = c->fifo_fd = c->console_fd = c->console_peer = -1;
+	for (int t = 0; t < SPEC_NS_COUNT; t++)
+		c->ns.join_fd[t] = -1;
+	c->ns.saved_pid_fd = c->ns.saved_time_fd = -1;
+	c->fd_absent = reserve_preserved_fds(o->preserve_fds);
+}
+
+int container_create(const struct container_opts *o, struct error *err)
+{
+	struct create_ctx c;
+	int r;
+
+	create_ctx_init(&c, o);
+	r = create_steps(&c, err);
+	if (r < 0)
+		error_prefix(err, "create \"%s\"", o->id);
+	create_ctx_release(&c, r < 0);
+	return r;
+}
+
+/* Open the fifo for reading: the init's blocked open returns and it writes one byte, then execs. */
+static int release_init(int dirfd, const struct state *st, struct error *err)
+{
+	cleanup_close int fifo = openat(dirfd, STATE_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	cleanup_close int pidfd = syscall(SYS_pidfd_open, st->pid, 0);
+	char byte;
+
+	if (fifo < 0)
+		return error_sys(err, "open exec fifo");
+	if (pidfd < 0 || state_pid_starttime(st->pid) != st->pid_start)
+		return error_set(err, ESRCH, "container init %d is gone", st->pid);
+	for (;;) {
+		struct pollfd p[2] = { { .fd = fifo, .events = POLLIN }, { .fd = pidfd, .events = POLLIN } };
+
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return error_sys(err, "wait for the init");
+		}
+		if (p[0].revents & POLLIN) {
+			if (read(fifo, &byte, 1) == 1)
+				break;
+		}
+		if (p[1].revents)
+			return error_set(err, ESRCH, "container init exited before start");
+	}
+	if (unlinkat(dirfd, STATE_EXEC_FIFO, 0) < 0)
+		return error_sys(err, "remove exec fifo");
+	return 0;
+}
+
+static void run_poststart(const struct state *st)
+{
+	cleanup_free char *json = NULL;
+	struct spec *spec = NULL;
+	struct error err = { 0 };
+
+	if (spec_parse(st->config_json, strlen(st->config_json), &spec, &err) < 0)
+		return;
+	if (spec->hooks[SPEC_HOOK_POSTSTART].n) {
+		json = state_spec_json(st, STATUS_RUNNING);
+		if (hooks_run(&spec->hooks[SPEC_HOOK_POSTSTART], SPEC_HOOK_POSTSTART, json, &err) < 0)
+			log_warn("container %s: %s", st->id, err.msg);
+	}
+	spec_free(spec);
+}
+
+static int start_locked(int dirfd, const char *id, struct error *err)
+{
+	struct state st = { 0 };
+	enum container_status status;
+	int r;
+
+	if ((r = state_read(dirfd, &st, err)) < 0)
+		return r;
+	status = state_status(dirfd, &st);
+	if (status != STATUS_CREATED) {
+		r = error_set(err, EINVAL, "cannot start a container that is %s", state_status_name(status));
+		goto out;
+	}
+	if ((r = release_init(dirfd, &st, err)) < 0)
+		goto out;
+	run_poststart(&st);
+out:
+	state_release(&st);
+	return r;
+}
+
+int container_start(const char *root, const char *id, struct error *err)
+{
+	cleanup_close int rootfd = -1, dirfd = -1, lock = -1;
+	int r;
+
+	if ((r = state_validate_id(id, err)) < 0)
+		return r;
+	if ((rootfd = state_root_open(root, err)) < 0)
+		return rootfd;
+	if ((dirfd = state_dir_open(rootfd, id, &lock, err)) < 0)
+		return dirfd;
+	r = start_locked(dirfd, id, err);
+	return r < 0 ? error_prefix(err, "start \"%s\"", id) : 0;
+}
+
+/* Foreground `run`: forward signals to the init (or proxy its terminal) until it exits. */
+static int wait_foreground(pid_t pid, int master, struct error *err)
+{
+	cleanup_close int sfd = -1, pidfd = syscall(SYS_pidfd_open, pid, 0);
+	sigset_t set, old;
+	static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+		sigaddset(&set, forwarded[i]);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (master >= 0) {
+		if (terminal_proxy(master, pidfd, err) < 0)
+			log_warn("terminal: %s", err->msg);
+	} else {
+		while (pidfd >= 0) {
+			struct pollfd p[2] = { { .fd = pidfd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
+			struct signalfd_siginfo si;
+
+			if (poll(p, 2, -1) < 0 && errno != EINTR)
+				break;
+			if (p[0].revents)
+				break;
+			if ((p[1].revents & POLLIN) && read(sfd, &si, sizeof(si)) == sizeof(si))
+				kill(pid, si.ssi_signo);
+		}
+	}
+	int status = process_wait_status(pid);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return status;
+}
+
+int container_run(const struct container_opts *opts, int *exit_status, struct error *err)
+{
+	struct container_opts local = *opts, *o = &local;
+	struct create_ctx c;
+	int master = -1, r;
+
+	*exit_status = 0;
+	local.foreground = !opts->detach;
+	create_ctx_init(&c, o);
+	r = create_steps(&c, err);
+	if (r < 0) {
+		error_prefix(err, "create \"%s\"", o->id);
+		goto fail;
+	}
+	if (c.console_peer >= 0 && !o->detach) {
+		master = terminal_recv_fd(c.console_peer, err);
+		if (master < 0)
+			goto fail;
+	}
+	if ((r = release_init(c.dirfd, &c.st, err)) < 0) {
+		error_prefix(err, "start \"%s\"", o->id);
+		goto fail;
+	}
+	run_poststart(&c.st);
+	close_quietly(c.lock_fd); /* others may act on the container while it runs */
+	c.lock_fd = -1;
+	pid_t pid = c.pid;
+	create_ctx_release(&c, false);
+	if (o->detach)
+		return 0;
+
+	*exit_status = wait_foreground(pid, master, err);
+	close_quietly(master);
+	if (!o->keep && container_delete(o->root, o->id, true, err) < 0 && err->errnum != ENOENT)
+		log_warn("%s", err->msg);
+	return 0;
+fail:
+	close_quietly(master);
+	create_ctx_release(&c, true);
+	return r < 0 ? r : -EINVAL;
+}

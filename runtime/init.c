@@ -1,1 +1,449 @@
-/* placeholder: being written */
+/* The container's init, from clone to execve. Each step names itself in the error it returns, and
+ * every error before `start` travels back to berth over the sync socket. */
+#include "runtime/init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/keyctl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "netns/netns.h"
+#include "rootfs/rootfs.h"
+#include "runtime/caps.h"
+#include "runtime/hooks.h"
+#include "runtime/log.h"
+#include "runtime/procfs.h"
+#include "runtime/sync.h"
+#include "runtime/terminal.h"
+#include "runtime/util.h"
+
+struct init_state {
+	struct init_args *a;
+	int procfd;
+	struct rootfs_ctx rootfs;
+	char *state_creating; /* state JSON for createContainer hooks */
+	char *state_created;  /* ... and for startContainer hooks */
+	char *exec_path;
+};
+
+/* A new user namespace needs its maps from the parent before we can become its root. */
+static int become_userns_root(struct init_state *s, struct error *err)
+{
+	struct sync_msg msg;
+	int r;
+
+	r = sync_send(s->a->sync_fd, SYNC_MAPS_REQ, 0, NULL, 0, err);
+	if (r < 0)
+		return r;
+	r = sync_expect(s->a->sync_fd, SYNC_MAPS_DONE, &msg, err);
+	if (r < 0)
+		return r;
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return error_sys(err, "become root of the user namespace");
+	return 0;
+}
+
+/* Join the namespaces given by path, create the rest; in two-stage mode fork the real init. */
+static int enter_namespaces(struct init_state *s, struct error *err)
+{
+	struct ns_plan *ns = s->a->ns;
+	int r;
+
+	if (!ns->two_stage) {
+		if (ns->new_user && (r = become_userns_root(s, err)) < 0)
+			return r;
+		return ns_join_paths(ns, true, err);
+	}
+
+	r = ns_join_paths(ns, false, err);
+	if (r < 0)
+		return r;
+	if (ns->new_user) {
+		if (unshare(CLONE_NEWUSER) < 0)
+			return error_sys(err, "create user namespace");
+		if ((r = become_userns_root(s, err)) < 0)
+			return r;
+	}
+	if (unshare(ns->clone_flags & ~(CLONE_NEWUSER | CLONE_NEWPID)) < 0)
+		return error_sys(err, "create namespaces");
+	if (!(ns->clone_flags & CLONE_NEWPID))
+		return 0;
+	if (unshare(CLONE_NEWPID) < 0)
+		return error_sys(err, "create pid namespace");
+
+	/* CLONE_PARENT: the init is berth's child, so berth can wait for it. */
+	struct clone_args ca = { .flags = CLONE_PARENT, .exit_signal = 0 };
+	pid_t pid = syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid < 0)
+		return error_sys(err, "fork the init into its pid namespace");
+	if (pid > 0) {
+		sync_send(s->a->sync_fd, SYNC_INIT_PID, pid, NULL, 0, err);
+		_exit(0);
+	}
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	return 0;
+}
+
+static bool is_network_ns_new(const struct init_state *s)
+{
+	return s->a->ns->clone_flags & CLONE_NEWNET;
+}
+
+static int apply_sysctls(struct init_state *s, struct error *err)
+{
+	const struct spec_linux *lx = &s->a->spec->linux_;
+
+	for (size_t i = 0; i < lx->n_sysctl; i++) {
+		cleanup_free char *path = xasprintf("sys/%s", lx->sysctl[i].key);
+
+		for (char *p = path; *p; p++)
+			if (*p == '.')
+				*p = '/';
+		int r = procfs_write(s->procfd, path, lx->sysctl[i].value, err);
+		if (r < 0)
+			return error_prefix(err, "linux.sysctl %s", lx->sysctl[i].key);
+	}
+	return 0;
+}
+
+static int set_names(const struct spec *spec, struct error *err)
+{
+	if (spec->hostname && sethostname(spec->hostname, strlen(spec->hostname)) < 0)
+		return error_sys(err, "set hostname %s", spec->hostname);
+	if (spec->domainname && setdomainname(spec->domainname, strlen(spec->domainname)) < 0)
+		return error_sys(err, "set domainname %s", spec->domainname);
+	return 0;
+}
+
+static bool has_hooks(const struct spec *spec, enum spec_hook_kind a, enum spec_hook_kind b)
+{
+	return spec->hooks[a].n || spec->hooks[b].n;
+}
+
+/* Let berth run prestart and createRuntime now that the mounts exist; get the state for ours. */
+static int sync_hooks(struct init_state *s, struct error *err)
+{
+	const struct spec *spec = s->a->spec;
+	struct sync_msg msg;
+	int r;
+
+	if (!has_hooks(spec, SPEC_HOOK_PRESTART, SPEC_HOOK_CREATE_RUNTIME) &&
+	    !has_hooks(spec, SPEC_HOOK_CREATE_CONTAINER, SPEC_HOOK_START_CONTAINER))
+		return 0;
+	r = sync_send(s->a->sync_fd, SYNC_HOOKS_REQ, 0, NULL, 0, err);
+	if (r < 0)
+		return r;
+	r = sync_expect(s->a->sync_fd, SYNC_HOOKS_DONE, &msg, err);
+	if (r < 0)
+		return r;
+	/* payload: the "creating" state, NUL, the "created" state */
+	size_t first = strlen(msg.payload);
+	s->state_creating = xstrdup(msg.payload);
+	s->state_created = xstrdup(first < msg.len ? msg.payload + first + 1 : msg.payload);
+	sync_msg_release(&msg);
+	return 0;
+}
+
+static int setup_terminal(struct init_state *s, struct error *err)
+{
+	const struct spec_process *p = &s->a->spec->process;
+	cleanup_close int master = -1, slave = -1;
+	struct stat st;
+	char name[64];
+	int r;
+
+	if (!p->terminal)
+		return 0;
+	r = terminal_open_pty(&master, &slave, p->has_console_size, p->console_height, p->console_width, err);
+	if (r < 0)
+		return r;
+	/* only a real pty master from the container's devpts may go to the console socket */
+	if (fstat(master, &st) < 0 || !S_ISCHR(st.st_mode) || major(st.st_rdev) != 5)
+		return error_set(err, EINVAL, "/dev/pts/ptmx is not a pty multiplexer");
+	if (fstat(slave, &st) < 0)
+		return error_sys(err, "stat pty");
+	snprintf(name, sizeof(name), "/dev/pts/%u", minor(st.st_rdev));
+	r = rootfs_mount_console(slave, err);
+	if (r < 0)
+		return r;
+	r = terminal_send_fd(s->a->console_fd, master, name, err);
+	if (r < 0)
+		return error_prefix(err, "send the pty to the console socket");
+	close_quietly(s->a->console_fd);
+	s->a->console_fd = -1;
+	return terminal_setup_slave(slave, err);
+}
+
+static int set_oom_score_adj(struct init_state *s, struct error *err)
+{
+	const struct spec_process *p = &s->a->spec->process;
+	char path[64], value[16];
+
+	if (!p->has_oom_score_adj)
+		return 0;
+	snprintf(path, sizeof(path), "%d/oom_score_adj", getpid());
+	snprintf(value, sizeof(value), "%d", p->oom_score_adj);
+	if (procfs_write(s->procfd, path, value, err) < 0)
+		return error_prefix(err, "process.oomScoreAdj %d", p->oom_score_adj);
+	return 0;
+}
+
+static int set_rlimits(const struct spec_process *p, struct error *err)
+{
+	for (size_t i = 0; i < p->n_rlimits; i++) {
+		const struct spec_rlimit *rl = &p->rlimits[i];
+		struct rlimit want = { .rlim_cur = rl->soft, .rlim_max = rl->hard }, have;
+
+		if (setrlimit(rl->resource, &want) == 0)
+			continue;
+		int e = errno;
+		getrlimit(rl->resource, &have);
+		if (e == EPERM && rl->hard > have.rlim_max)
+			return error_set(err, e, "process.rlimits: %s: hard limit %llu is above the caller's "
+					 "hard limit %llu (raising it needs CAP_SYS_RESOURCE)", rl->type,
+					 (unsigned long long)rl->hard, (unsigned long long)have.rlim_max);
+		return error_set(err, e, "process.rlimits: %s: set soft %llu hard %llu", rl->type,
+				 (unsigned long long)rl->soft, (unsigned long long)rl->hard);
+	}
+	return 0;
+}
+
+static int set_personality(const struct spec_linux *lx, struct error *err)
+{
+	if (lx->personality.present && personality(lx->personality.domain) < 0)
+		return error_sys(err, "linux.personality");
+	return 0;
+}
+
+static int join_session_keyring(struct init_state *s, struct error *err)
+{
+	cleanup_free char *name = NULL;
+
+	if (s->a->no_new_keyring)
+		return 0;
+	name = xasprintf("_ses.%s", s->a->id);
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name) < 0 && errno != ENOSYS)
+		return error_sys(err, "join a new session keyring");
+	return 0;
+}
+
+static int enter_cwd(struct init_state *s, struct error *err)
+{
+	const char *cwd = s->a->spec->process.cwd;
+	cleanup_close int fd = rootfs_mkdir_in_root(s->rootfs.rootfd, cwd, 0755, err);
+
+	if (fd < 0)
+		return error_prefix(err, "process.cwd %s", cwd);
+	if (fchdir(fd) < 0)
+		return error_sys(err, "process.cwd %s", cwd);
+	return 0;
+}
+
+static int switch_user(const struct spec_process *p, struct error *err)
+{
+	const struct spec_user *u = &p->user;
+	gid_t *gids = NULL;
+
+	if (u->n_additional_gids)
+		gids = (gid_t *)u->additional_gids;
+	if (setgroups(u->n_additional_gids, gids) < 0)
+		return error_sys(err, "process.user.additionalGids");
+	if (caps_drop_bounding(&p->capabilities, err) < 0)
+		return error_prefix(err, "process.capabilities.bounding");
+	if (prctl(PR_SET_KEEPCAPS, 1) < 0)
+		return error_sys(err, "keep capabilities");
+	if (setresgid(u->gid, u->gid, u->gid) < 0)
+		return error_sys(err, "process.user.gid %u", u->gid);
+	if (setresuid(u->uid, u->uid, u->uid) < 0)
+		return error_sys(err, "process.user.uid %u", u->uid);
+	if (prctl(PR_SET_KEEPCAPS, 0) < 0)
+		return error_sys(err, "clear keep capabilities");
+	if (caps_apply(&p->capabilities, err) < 0)
+		return error_prefix(err, "process.capabilities");
+	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return error_sys(err, "process.noNewPrivileges");
+	return 0;
+}
+
+static const char *env_lookup(char *const *env, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (size_t i = 0; env && env[i]; i++)
+		if (strncmp(env[i], key, n) == 0 && env[i][n] == '=')
+			return env[i] + n + 1;
+	return NULL;
+}
+
+static bool is_executable(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
+/* PATH lookup in the container's own environment, as the container user, before `start`. */
+static int resolve_executable(struct init_state *s, struct error *err)
+{
+	const char *arg0 = s->a->spec->process.args[0];
+	const char *path = env_lookup(s->a->spec->process.env, "PATH");
+
+	if (strchr(arg0, '/')) {
+		if (!is_executable(arg0))
+			return error_sys(err, "exec: \"%s\"", arg0);
+		s->exec_path = xstrdup(arg0);
+		return 0;
+	}
+	if (!path)
+		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	cleanup_free char *dirs = xstrdup(path);
+	char *save = NULL;
+	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		cleanup_free char *candidate = xasprintf("%s/%s", *d ? d : ".", arg0);
+
+		if (is_executable(candidate)) {
+			s->exec_path = steal_pointer(&candidate);
+			return 0;
+		}
+	}
+	return error_set(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", arg0);
+}
+
+/* Only stdio and the preserved fds may cross execve; everything of ours is close-on-exec. */
+static int prepare_fds(struct init_state *s, struct error *err)
+{
+	int n = s->a->preserve_fds;
+
+	for (int i = 0; i < n; i++) {
+		int fd = 3 + i;
+
+		if (s->a->fd_absent && s->a->fd_absent[i])
+			continue;
+		if (fd == s->a->sync_fd || fd == s->a->fifo_fd || fd == s->procfd)
+			continue;
+		if (fcntl(fd, F_SETFD, 0) < 0 && errno != EBADF)
+			return error_sys(err, "--preserve-fds: fd %d", fd);
+	}
+	if (syscall(SYS_close_range, 3 + n, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		return error_sys(err, "mark fds close-on-exec");
+	return 0;
+}
+
+/* Block until `berth start` opens the fifo for reading. */
+static int wait_for_start(struct init_state *s, struct error *err)
+{
+	int fd = procfs_reopen_fd(s->procfd, s->a->fifo_fd, O_WRONLY, err);
+
+	if (fd < 0)
+		return fd;
+	if (write_all(fd, "0", 1) < 0) {
+		close(fd);
+		return error_sys(err, "exec fifo");
+	}
+	close(fd);
+	close_quietly(s->a->fifo_fd);
+	return 0;
+}
+
+static int run_own_hooks(struct init_state *s, enum spec_hook_kind kind, const char *state, struct error *err)
+{
+	const struct spec_hook_list *list = &s->a->spec->hooks[kind];
+
+	if (!list->n)
+		return 0;
+	return hooks_run(list, kind, state ? state : "{}", err);
+}
+
+static int setup_before_start(struct init_state *s, struct error *err)
+{
+	const struct spec *spec = s->a->spec;
+	int r;
+
+	if (chdir(s->a->bundle) < 0)
+		return error_sys(err, "bundle %s", s->a->bundle);
+	if ((r = enter_namespaces(s, err)) < 0)
+		return error_prefix(err, "namespaces");
+	if (setsid() < 0)
+		return error_sys(err, "setsid");
+	if ((s->procfd = procfs_open(err)) < 0)
+		return error_prefix(err, "procfs");
+	if (is_network_ns_new(s) && (r = netns_loopback_up(err)) < 0)
+		return error_prefix(err, "network namespace");
+	if ((r = apply_sysctls(s, err)) < 0 || (r = set_names(spec, err)) < 0)
+		return r;
+
+	rootfs_ctx_init(&s->rootfs, spec, s->a->rootfs);
+	s->rootfs.no_pivot = s->a->no_pivot;
+	s->rootfs.in_userns = spec->linux_.namespaces[SPEC_NS_USER].present;
+	if ((r = rootfs_prepare(&s->rootfs, err)) < 0)
+		return error_prefix(err, "rootfs");
+	if ((r = sync_hooks(s, err)) < 0)
+		return r;
+	if ((r = run_own_hooks(s, SPEC_HOOK_CREATE_CONTAINER, s->state_creating, err)) < 0)
+		return r;
+	if ((r = rootfs_pivot(&s->rootfs, err)) < 0)
+		return error_prefix(err, "pivot_root");
+	if ((r = setup_terminal(s, err)) < 0)
+		return error_prefix(err, "terminal");
+	if ((r = rootfs_finish(&s->rootfs, err)) < 0)
+		return error_prefix(err, "rootfs");
+
+	if ((r = set_oom_score_adj(s, err)) < 0 || (r = set_rlimits(&spec->process, err)) < 0 ||
+	    (r = set_personality(&spec->linux_, err)) < 0 || (r = join_session_keyring(s, err)) < 0 ||
+	    (r = enter_cwd(s, err)) < 0)
+		return r;
+	if (spec->process.user.has_umask)
+		umask(spec->process.user.umask);
+	if ((r = switch_user(&spec->process, err)) < 0)
+		return r;
+	if ((r = resolve_executable(s, err)) < 0)
+		return r;
+	return prepare_fds(s, err);
+}
+
+_Noreturn void init_run(struct init_args *a)
+{
+	struct init_state s = { .a = a, .procfd = -1, .rootfs = { .rootfd = -1, .devnull_fd = -1 } };
+	struct error err = { 0 };
+
+	/* until execve nobody may ptrace us or open our /proc files (CVE-2019-5736 class) */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+
+	if (setup_before_start(&s, &err) < 0) {
+		sync_send_error(a->sync_fd, &err);
+		_exit(1);
+	}
+	/* from here berth's create may exit: we outlive it */
+	prctl(PR_SET_PDEATHSIG, 0);
+	if (sync_send(a->sync_fd, SYNC_READY, 0, NULL, 0, &err) < 0)
+		_exit(1);
+	close_quietly(a->sync_fd);
+
+	if (wait_for_start(&s, &err) < 0 ||
+	    run_own_hooks(&s, SPEC_HOOK_START_CONTAINER, s.state_created, &err) < 0)
+		goto fail_after_start;
+	close_quietly(s.procfd);
+	rootfs_ctx_release(&s.rootfs);
+	char *no_env[] = { NULL };
+	execve(s.exec_path, a->spec->process.args, a->spec->process.env ? a->spec->process.env : no_env);
+	error_sys(&err, "exec %s", s.exec_path);
+fail_after_start:
+	log_error("container %s: %s", a->id, err.msg);
+	if (log_to_file())
+		dprintf(STDERR_FILENO, "berth: container %s: %s\n", a->id, err.msg);
+	_exit(127);
+}

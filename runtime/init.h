@@ -1,1 +1,29 @@
-/* placeholder: being written */
+/* The container's init process: everything between clone and execve, as one readable list of steps. */
+#ifndef BERTH_INIT_H
+#define BERTH_INIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "runtime/namespaces.h"
+#include "runtime/spec.h"
+
+struct init_args {
+	const struct spec *spec;
+	const char *id;
+	const char *rootfs;	  /* absolute host path */
+	const char *bundle;	  /* absolute; relative mount sources resolve against it */
+	struct ns_plan *ns;
+	int sync_fd;		  /* our end of the sync socketpair */
+	int fifo_fd;		  /* O_PATH fd of the exec fifo: opening it for writing waits for `start` */
+	int console_fd;		  /* unix socket the pty master is sent on (terminal=true), else -1 */
+	int preserve_fds;	  /* fds 3 .. 3+preserve_fds-1 stay open across exec */
+	const uint8_t *fd_absent; /* [preserve_fds]: 1 where berth only holds a placeholder */
+	bool no_pivot;
+	bool no_new_keyring;
+};
+
+/* Runs in the child after clone; never returns. Reports a failure over sync_fd and exits 1. */
+_Noreturn void init_run(struct init_args *a);
+
+#endif

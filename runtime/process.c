@@ -1,1 +1,122 @@
-/* placeholder: being written */
+#include "runtime/process.h"
+
+#include <errno.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "runtime/namespaces.h"
+#include "runtime/sync.h"
+#include "runtime/util.h"
+
+int process_wait_status(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, __WALL) < 0)
+		if (errno != EINTR)
+			return 255;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 255;
+}
+
+static void kill_and_reap(pid_t pid)
+{
+	if (pid <= 0)
+		return;
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
+		;
+}
+
+/* The parent's half of the setup conversation, until the init says it is ready. */
+static int drive_setup(struct init_args *a, int fd, pid_t clone_pid, const struct init_parent_ops *ops,
+		       pid_t *init_pid, struct error *err)
+{
+	struct sync_msg msg;
+	int r;
+
+	*init_pid = clone_pid;
+	for (;;) {
+		r = sync_recv(fd, &msg, err);
+		if (r < 0)
+			return r;
+		switch (msg.type) {
+		case SYNC_MAPS_REQ:
+			r = ns_write_id_maps(clone_pid, a->spec, err);
+			if (r < 0)
+				return error_prefix(err, "user namespace");
+			r = sync_send(fd, SYNC_MAPS_DONE, 0, NULL, 0, err);
+			break;
+		case SYNC_INIT_PID:
+			*init_pid = msg.value;
+			(void)process_wait_status(clone_pid); /* the first stage is done */
+			break;
+		case SYNC_HOOKS_REQ: {
+			cleanup_free char *payload = NULL;
+			size_t len = 0;
+
+			r = ops->run_hooks(ops->data, *init_pid, &payload, &len, err);
+			if (r == 0)
+				r = sync_send(fd, SYNC_HOOKS_DONE, 0, payload, len, err);
+			break;
+		}
+		case SYNC_READY:
+			return 0;
+		case SYNC_ERROR:
+			err->errnum = msg.value;
+			snprintf(err->msg, sizeof(err->msg), "%s", msg.payload ? msg.payload : "init failed");
+			r = msg.value ? -msg.value : -EINVAL;
+			break;
+		default:
+			r = error_set(err, EPROTO, "sync: unexpected message %u", msg.type);
+		}
+		sync_msg_release(&msg);
+		if (r < 0)
+			return r;
+	}
+}
+
+int process_spawn_init(struct init_args *a, int sync[2], const struct init_parent_ops *ops, pid_t *pid,
+		       struct error *err)
+{
+	struct clone_args ca = { .exit_signal = SIGCHLD };
+	pid_t child, init_pid = -1;
+	int r;
+
+	ca.flags = a->ns->two_stage ? 0 : (unsigned)a->ns->clone_flags;
+	r = ns_parent_prepare(a->ns, a->spec, err);
+	if (r < 0) {
+		ns_parent_restore(a->ns);
+		return r;
+	}
+	child = syscall(SYS_clone3, &ca, sizeof(ca));
+	if (child == 0) {
+		close(sync[0]);
+		a->sync_fd = sync[1];
+		init_run(a);
+	}
+	ns_parent_restore(a->ns);
+	if (child < 0)
+		return error_sys(err, "clone the container init");
+	close(sync[1]);
+	sync[1] = -1;
+
+	r = drive_setup(a, sync[0], child, ops, &init_pid, err);
+	if (r < 0) {
+		kill_and_reap(init_pid);
+		if (init_pid != child)
+			kill_and_reap(child);
+		return r;
+	}
+	*pid = init_pid;
+	return 0;
+}
