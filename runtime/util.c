@@ -170,7 +170,7 @@ int read_file_at(int dirfd, const char *path, char **out, size_t *len, size_t ma
 {
 	cleanup_close int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	cleanup_free char *buf = NULL;
-	size_t size = 0, cap = 4096;
+	size_t size = 0, cap = max < 4096 ? max + 1 : 4096;
 
 	if (fd < 0)
 		return -errno;
@@ -178,9 +178,19 @@ int read_file_at(int dirfd, const char *path, char **out, size_t *len, size_t ma
 	for (;;) {
 		ssize_t n;
 
-		if (size + 1 >= cap) {
-			if (cap >= max + 1)
-				return -EFBIG;
+		if (size + 1 == cap) {
+			if (size == max) {
+				char probe;
+
+				n = read(fd, &probe, 1);
+				if (n < 0 && errno == EINTR)
+					continue;
+				if (n < 0)
+					return -errno;
+				if (n > 0)
+					return -EFBIG;
+				break;
+			}
 			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
 			buf = xrealloc(buf, cap);
 		}
