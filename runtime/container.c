@@ -208,7 +208,8 @@ static int create_steps(struct create_ctx *c, struct error *err)
 	if ((r = state_write(c->dirfd, &c->st, err)) < 0)
 		return r;
 
-	if (mkfifoat(c->dirfd, STATE_EXEC_FIFO, 0600) < 0)
+	/* 0622: the init opens it for writing after switching to the container's user */
+	if (mkfifoat(c->dirfd, STATE_EXEC_FIFO, 0622) < 0 || fchmodat(c->dirfd, STATE_EXEC_FIFO, 0622, 0) < 0)
 		return error_sys(err, "create exec fifo");
 	c->fifo_fd = openat(c->dirfd, STATE_EXEC_FIFO, O_PATH | O_CLOEXEC);
 	if (c->fifo_fd < 0)
@@ -217,8 +218,11 @@ static int create_steps(struct create_ctx *c, struct error *err)
 		return r;
 	if ((r = ns_plan_build(c->spec, &c->ns, err)) < 0)
 		return r;
+	log_debug("create %s: bundle %s, rootfs %s, clone flags %#x%s", o->id, c->st.bundle, c->st.rootfs,
+		  c->ns.clone_flags, c->ns.two_stage ? " (two stages)" : "");
 	if ((r = spawn(c, err)) < 0)
 		return r;
+	log_debug("create %s: init %d is waiting for start", o->id, c->pid);
 
 	c->st.pid = c->pid;
 	c->st.pid_start = state_pid_starttime(c->pid);
@@ -307,28 +311,14 @@ static int release_init(int dirfd, const struct state *st, struct error *err)
 	}
 	if (unlinkat(dirfd, STATE_EXEC_FIFO, 0) < 0)
 		return error_sys(err, "remove exec fifo");
+	log_debug("start %s: init %d released", st->id, st->pid);
 	return 0;
-}
-
-static void run_poststart(const struct state *st)
-{
-	cleanup_free char *json = NULL;
-	struct spec *spec = NULL;
-	struct error err = { 0 };
-
-	if (spec_parse(st->config_json, strlen(st->config_json), &spec, &err) < 0)
-		return;
-	if (spec->hooks[SPEC_HOOK_POSTSTART].n) {
-		json = state_spec_json(st, STATUS_RUNNING);
-		if (hooks_run(&spec->hooks[SPEC_HOOK_POSTSTART], SPEC_HOOK_POSTSTART, json, &err) < 0)
-			log_warn("container %s: %s", st->id, err.msg);
-	}
-	spec_free(spec);
 }
 
 static int start_locked(int dirfd, const char *id, struct error *err)
 {
 	struct state st = { 0 };
+	struct spec *spec = NULL;
 	enum container_status status;
 	int r;
 
@@ -339,10 +329,15 @@ static int start_locked(int dirfd, const char *id, struct error *err)
 		r = error_set(err, EINVAL, "cannot start a container that is %s", state_status_name(status));
 		goto out;
 	}
+	if ((r = spec_parse(st.config_json, strlen(st.config_json), &spec, err)) < 0) {
+		error_prefix(err, "stored config.json");
+		goto out;
+	}
 	if ((r = release_init(dirfd, &st, err)) < 0)
 		goto out;
-	run_poststart(&st);
+	container_hooks_warn(spec, SPEC_HOOK_POSTSTART, &st, STATUS_RUNNING);
 out:
+	spec_free(spec);
 	state_release(&st);
 	return r;
 }
@@ -418,7 +413,7 @@ int container_run(const struct container_opts *opts, int *exit_status, struct er
 		error_prefix(err, "start \"%s\"", o->id);
 		goto fail;
 	}
-	run_poststart(&c.st);
+	container_hooks_warn(c.spec, SPEC_HOOK_POSTSTART, &c.st, STATUS_RUNNING);
 	close_quietly(c.lock_fd); /* others may act on the container while it runs */
 	c.lock_fd = -1;
 	pid_t pid = c.pid;

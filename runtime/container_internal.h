@@ -9,4 +9,8 @@
  * before anything is created. */
 int container_validate_spec(const struct spec *spec, const struct container_opts *o, struct error *err);
 
+/* poststart and poststop: every hook runs; a failure is a warning, not an error (runtime-spec). */
+void container_hooks_warn(const struct spec *spec, enum spec_hook_kind kind, const struct state *st,
+			  enum container_status status);
+
 #endif

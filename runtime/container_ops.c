@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "runtime/container.h"
+#include "runtime/container_internal.h"
 #include "runtime/hooks.h"
 #include "runtime/log.h"
 #include "runtime/util.h"
@@ -146,19 +147,32 @@ static void wait_gone(const struct state *st)
 		poll(&p, 1, DELETE_WAIT_MS);
 }
 
-static void run_poststop(const struct state *st)
+void container_hooks_warn(const struct spec *spec, enum spec_hook_kind kind, const struct state *st,
+			  enum container_status status)
 {
 	cleanup_free char *json = NULL;
+	struct error err = { 0 };
+
+	if (!spec->hooks[kind].n)
+		return;
+	json = state_spec_json(st, status);
+	if (hooks_run(&spec->hooks[kind], kind, json, &err) < 0)
+		log_warn("container %s: %s", st->id, err.msg);
+}
+
+static void run_poststop(const struct state *st)
+{
 	struct spec *spec = NULL;
 	struct error err = { 0 };
 
-	if (!st->config_json || spec_parse(st->config_json, strlen(st->config_json), &spec, &err) < 0)
+	/* cheap test first: delete is on the path of every `run` */
+	if (!st->config_json || !strstr(st->config_json, "poststop"))
 		return;
-	if (spec->hooks[SPEC_HOOK_POSTSTOP].n) {
-		json = state_spec_json(st, STATUS_STOPPED);
-		if (hooks_run(&spec->hooks[SPEC_HOOK_POSTSTOP], SPEC_HOOK_POSTSTOP, json, &err) < 0)
-			log_warn("container %s: %s", st->id, err.msg);
+	if (spec_parse(st->config_json, strlen(st->config_json), &spec, &err) < 0) {
+		log_warn("container %s: stored config.json: %s", st->id, err.msg);
+		return;
 	}
+	container_hooks_warn(spec, SPEC_HOOK_POSTSTOP, st, STATUS_STOPPED);
 	spec_free(spec);
 }
 

@@ -1,1 +1,247 @@
-/* placeholder: being written */
+#include "runtime/hooks.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runtime/log.h"
+#include "runtime/util.h"
+
+/* A pipe whose ends are both >= 3, so dup2 onto 0..2 in the child cannot clobber them. */
+static int pipe_high(int p[2])
+{
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	for (int i = 0; i < 2; i++) {
+		if (p[i] > 2)
+			continue;
+		int fd = fcntl(p[i], F_DUPFD_CLOEXEC, 3);
+
+		if (fd < 0) {
+			int e = errno;
+
+			close(p[0]);
+			close(p[1]);
+			return -e;
+		}
+		close(p[i]);
+		p[i] = fd;
+	}
+	return 0;
+}
+
+/* Close every fd >= 3 but keep: close_range when there is one, a bounded loop otherwise. */
+static void close_fds_except(int keep)
+{
+	struct rlimit rl;
+
+	if ((keep == 3 || syscall(SYS_close_range, 3, keep - 1, 0) == 0) &&
+	    syscall(SYS_close_range, keep + 1, ~0U, 0) == 0)
+		return;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur > 65536)
+		rl.rlim_cur = 65536;
+	for (int fd = 3; fd < (int)rl.rlim_cur; fd++)
+		if (fd != keep)
+			close(fd);
+}
+
+/* In the child: only async-signal-safe calls. Exec failure sends errno over errfd. */
+static __attribute__((noreturn)) void hook_child(const struct spec_hook *h, int in, int errfd)
+{
+	char *const empty[] = { NULL };
+	char *const self[] = { h->path, NULL };
+	/* all zero is SIG_DFL in every arch's kernel sigaction layout */
+	static const uint64_t dfl[8] = { 0 };
+	sigset_t none;
+	int e;
+
+	/* the hook starts with a clean signal state: nothing blocked, nothing ignored; the raw
+	 * syscall also resets the signals glibc reserves for itself (32, 33) */
+	for (int sig = 1; sig < NSIG; sig++)
+		syscall(SYS_rt_sigaction, sig, dfl, NULL, (NSIG - 1) / 8);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (dup2(in, 0) < 0)
+		goto fail;
+	close_fds_except(errfd);
+	execve(h->path, h->args ? h->args : self, h->env ? h->env : empty);
+fail:
+	e = errno;
+	if (write(errfd, &e, sizeof(e)) < 0)
+		_exit(127);
+	_exit(127);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct feeder {
+	int fd; /* write end of the hook's stdin, -1 when done */
+	const char *data;
+	size_t len, done;
+};
+
+/* Write what the pipe takes now; a hook that closes stdin early is fine (EPIPE). */
+static void feed(struct feeder *f)
+{
+	while (f->fd >= 0 && f->done < f->len) {
+		ssize_t n = write(f->fd, f->data + f->done, f->len - f->done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n < 0)
+			break;
+		f->done += n;
+	}
+	close_quietly(f->fd);
+	f->fd = -1;
+}
+
+/* Feed stdin and wait for the hook; returns 0 with its wait status, or -ETIME after killing it. */
+static int wait_hook(pid_t pid, struct feeder *f, int timeout_s, int *status)
+{
+	int pidfd = syscall(SYS_pidfd_open, pid, 0);
+	int64_t deadline = timeout_s > 0 ? now_ms() + (int64_t)timeout_s * 1000 : -1;
+	int r = 0;
+
+	fcntl(f->fd, F_SETFL, O_NONBLOCK);
+	for (;;) {
+		struct pollfd p[2] = {
+			{ .fd = pidfd, .events = POLLIN },
+			{ .fd = f->fd, .events = POLLOUT },
+		};
+		int wait_ms = pidfd < 0 ? 20 : -1; /* without a pidfd, look every 20ms */
+		pid_t w;
+
+		feed(f);
+		w = waitpid(pid, status, WNOHANG | __WALL);
+		if (w == pid || (w < 0 && errno != EINTR))
+			break;
+		if (deadline >= 0) {
+			int64_t left = deadline - now_ms();
+
+			if (left <= 0) {
+				if (pidfd < 0 || syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0)
+					kill(pid, SIGKILL);
+				while (waitpid(pid, status, __WALL) < 0 && errno == EINTR)
+					;
+				r = -ETIME;
+				break;
+			}
+			if (wait_ms < 0 || left < wait_ms)
+				wait_ms = left;
+		}
+		poll(p, 2, wait_ms);
+	}
+	close_quietly(pidfd);
+	close_quietly(f->fd);
+	f->fd = -1;
+	return r;
+}
+
+static int run_one(const struct spec_hook *h, const char *state_json, struct error *err)
+{
+	int in[2], errp[2], status = 0, child_errno = 0, r;
+	struct feeder f = { .fd = -1, .data = state_json, .len = strlen(state_json) };
+	sigset_t pipe_set, old;
+	bool pipe_was_pending;
+	pid_t pid;
+
+	if ((r = pipe_high(in)) < 0)
+		return error_set(err, -r, "stdin pipe");
+	if ((r = pipe_high(errp)) < 0) {
+		close(in[0]);
+		close(in[1]);
+		return error_set(err, -r, "pipe");
+	}
+	/* a hook that does not read stdin must not kill berth with SIGPIPE */
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &pipe_set, &old);
+	sigpending(&pipe_set);
+	pipe_was_pending = sigismember(&pipe_set, SIGPIPE);
+
+	pid = fork();
+	if (pid == 0)
+		hook_child(h, in[0], errp[1]);
+	r = pid < 0 ? -errno : 0;
+	close(in[0]);
+	close(errp[1]);
+	if (r == 0) {
+		f.fd = in[1];
+		r = wait_hook(pid, &f, h->has_timeout ? h->timeout : 0, &status);
+		if (read(errp[0], &child_errno, sizeof(child_errno)) != sizeof(child_errno))
+			child_errno = 0;
+	} else {
+		close(in[1]);
+	}
+	close(errp[0]);
+
+	sigpending(&pipe_set);
+	if (!pipe_was_pending && sigismember(&pipe_set, SIGPIPE)) {
+		struct timespec zero = { 0 };
+		sigset_t only;
+
+		sigemptyset(&only);
+		sigaddset(&only, SIGPIPE);
+		sigtimedwait(&only, NULL, &zero);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+
+	if (r == -ETIME)
+		return error_set(err, 0, "timed out after %ds", h->timeout);
+	if (r < 0)
+		return error_set(err, -r, "fork");
+	if (child_errno)
+		return error_set(err, child_errno, "exec");
+	if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+		return error_set(err, 0, "exited with status %d", WEXITSTATUS(status));
+	if (WIFSIGNALED(status))
+		return error_set(err, 0, "killed by signal %d", WTERMSIG(status));
+	return 0;
+}
+
+/* runtime-spec: after a failed poststart or poststop hook the remaining hooks still run. */
+static bool keeps_going(enum spec_hook_kind kind)
+{
+	return kind == SPEC_HOOK_POSTSTART || kind == SPEC_HOOK_POSTSTOP;
+}
+
+int hooks_run(const struct spec_hook_list *list, enum spec_hook_kind kind, const char *state_json,
+	      struct error *err)
+{
+	struct error later;
+	int first = 0;
+
+	for (size_t i = 0; list && i < list->n; i++) {
+		const struct spec_hook *h = &list->hooks[i];
+		struct error *e = first < 0 ? &later : err;
+		int r = run_one(h, state_json ? state_json : "", e);
+
+		if (r == 0)
+			continue;
+		r = error_prefix(e, "%s hook #%zu (%s)", spec_hook_kind_name(kind), i, h->path);
+		if (!keeps_going(kind))
+			return r;
+		if (first < 0)
+			log_warn("%s", later.msg); /* the caller reports the first one */
+		else
+			first = r;
+	}
+	return first;
+}

@@ -6,7 +6,9 @@
 #include "runtime/spec.h"
 
 /* Run every hook of a list in order; the first failure (non-zero exit, signal, timeout, exec failure)
- * stops and sets err to `<kind> hook #<i> (<path>): <why>`. Hook stdout/stderr go to berth's stderr. */
+ * stops and sets err to `<kind> hook #<i> (<path>): <why>`. poststart and poststop go on after a
+ * failure (runtime-spec): err holds the first, later ones are logged as warnings.
+ * Hooks inherit berth's stdout and stderr. */
 int hooks_run(const struct spec_hook_list *list, enum spec_hook_kind kind, const char *state_json,
 	      struct error *err);
 

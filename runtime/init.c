@@ -71,6 +71,9 @@ static int enter_namespaces(struct init_state *s, struct error *err)
 	r = ns_join_paths(ns, false, err);
 	if (r < 0)
 		return r;
+	/* our host ids mean nothing in a joined user namespace: become its root */
+	if (ns->join_fd[SPEC_NS_USER] >= 0 && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+		return error_sys(err, "become root of the joined user namespace");
 	if (ns->new_user) {
 		if (unshare(CLONE_NEWUSER) < 0)
 			return error_sys(err, "create user namespace");
@@ -396,14 +399,16 @@ static int setup_before_start(struct init_state *s, struct error *err)
 		return r;
 	if ((r = rootfs_pivot(&s->rootfs, err)) < 0)
 		return error_prefix(err, "pivot_root");
+	/* before root.readonly applies: a missing cwd is created, as runc does */
+	if ((r = enter_cwd(s, err)) < 0)
+		return r;
 	if ((r = setup_terminal(s, err)) < 0)
 		return error_prefix(err, "terminal");
 	if ((r = rootfs_finish(&s->rootfs, err)) < 0)
 		return error_prefix(err, "rootfs");
 
 	if ((r = set_oom_score_adj(s, err)) < 0 || (r = set_rlimits(&spec->process, err)) < 0 ||
-	    (r = set_personality(&spec->linux_, err)) < 0 || (r = join_session_keyring(s, err)) < 0 ||
-	    (r = enter_cwd(s, err)) < 0)
+	    (r = set_personality(&spec->linux_, err)) < 0 || (r = join_session_keyring(s, err)) < 0)
 		return r;
 	if (spec->process.user.has_umask)
 		umask(spec->process.user.umask);

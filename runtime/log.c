@@ -93,7 +93,17 @@ void log_msg(enum log_level level, const char *fmt, ...)
 		line = xasprintf("%s\n", doc);
 		free(doc);
 	} else {
-		line = xasprintf("time=\"%s\" level=%s msg=\"%s\"\n", when, level_names[level], msg);
+		char quoted[sizeof(msg) * 2];
+		size_t q = 0;
+
+		/* logfmt, as logrus writes it: quotes and backslashes escaped */
+		for (const char *p = msg; *p && q < sizeof(quoted) - 2; p++) {
+			if (*p == '"' || *p == '\\')
+				quoted[q++] = '\\';
+			quoted[q++] = *p == '\n' ? ' ' : *p;
+		}
+		quoted[q] = '\0';
+		line = xasprintf("time=\"%s\" level=%s msg=\"%s\"\n", when, level_names[level], quoted);
 	}
 	(void)write_all(log_out, line, strlen(line));
 	errno = saved;

@@ -13,6 +13,22 @@
 
 #include "runtime/util.h"
 
+/* Without the right to mount a procfs (a user namespace in the host's pid namespace), fall back to
+ * the host's /proc, which the container cannot have touched before pivot_root. */
+static int procfs_open_host(struct error *err)
+{
+	struct statfs sfs;
+	int fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return error_sys(err, "open /proc");
+	if (fstatfs(fd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC) {
+		close(fd);
+		return error_set(err, EXDEV, "/proc is not procfs");
+	}
+	return fd;
+}
+
 int procfs_open(struct error *err)
 {
 	cleanup_close int fsfd = -1;
@@ -20,11 +36,13 @@ int procfs_open(struct error *err)
 	struct statfs sfs;
 
 	fsfd = fsopen("proc", FSOPEN_CLOEXEC);
+	if (fsfd < 0 && (errno == EPERM || errno == EACCES))
+		return procfs_open_host(err);
 	if (fsfd < 0)
 		return error_sys(err, "fsopen proc");
 	/* subset=pid would hide /proc/sys; we need both */
 	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-		return error_sys(err, "create procfs");
+		return errno == EPERM ? procfs_open_host(err) : error_sys(err, "create procfs");
 	mfd = fsmount(fsfd, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
 	if (mfd < 0)
 		return error_sys(err, "fsmount procfs");
@@ -38,7 +56,8 @@ int procfs_open(struct error *err)
 int procfs_openat(int procfd, const char *path, int flags, struct error *err)
 {
 	struct open_how how = {
-		.flags = flags | O_CLOEXEC | O_NOCTTY,
+		/* openat2 refuses O_PATH combined with anything but O_DIRECTORY|O_NOFOLLOW|O_CLOEXEC */
+		.flags = flags | O_CLOEXEC | ((flags & O_PATH) ? 0 : O_NOCTTY),
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV,
 	};
 	int fd;

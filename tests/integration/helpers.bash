@@ -22,9 +22,14 @@ cfg() {
 
 # Set process.args from the arguments: set_args sh -c 'echo hi'
 set_args() {
-	local json
-	json=$(printf '%s\n' "$@" | jq -R . | jq -s .)
-	cfg --argjson a "$json" '.process.args = $a'
+	# One --arg per element, so arguments may hold newlines (multi-line sh -c scripts).
+	local jqargs=() list= i=0 a
+	for a in "$@"; do
+		jqargs+=(--arg "a$i" "$a")
+		list="$list${list:+, }\$a$i"
+		i=$((i + 1))
+	done
+	cfg "${jqargs[@]}" ".process.args = [$list]"
 }
 
 # The runtime with this test's state root.
@@ -61,4 +66,47 @@ wait_status() {
 	done
 	echo "status is '$st', wanted '$want'" >&2
 	return 1
+}
+
+# Compile tests/integration/NAME.c once into the cache and print the binary's path: build_helper fds -static
+build_helper() {
+	local name=$1 src=$TESTS_TOP/tests/integration/$1.c
+	local dir=${BERTH_TEST_CACHE:-/var/tmp/berth-test-cache}/helpers bin tmp
+	shift
+	bin=$dir/$name
+	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
+		mkdir -p "$dir"
+		tmp=$(mktemp "$dir/.$name.XXXXXX")
+		cc -O2 -Wall -o "$tmp" "$src" "$@" >&2 && mv -f "$tmp" "$bin" || { rm -f "$tmp"; return 1; }
+	fi
+	echo "$bin"
+}
+
+# Mount points on the host under this test's temp dir (a create that failed must leave none).
+host_mounts_here() {
+	awk -v d="$BATS_TEST_TMPDIR" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo
+}
+
+# Create (or `run -d`) the container with its stdio on files, so a bats `run` never waits for the
+# container to close a pipe: create_ctr [--pid-file F ...]; on failure the runtime's stderr is printed.
+# The container's stdout/stderr: $BATS_TEST_TMPDIR/ctr.out and ctr.err.
+create_ctr() {
+	_detached create "$@"
+}
+run_detached() {
+	_detached run --detach "$@"
+}
+_detached() {
+	local rc=0
+	"$BERTH" --root "$ROOT" "$@" --bundle "$BUNDLE" "$CID" \
+		</dev/null >"$BATS_TEST_TMPDIR/ctr.out" 2>"$BATS_TEST_TMPDIR/ctr.err" 3>&- || rc=$?
+	[ $rc -eq 0 ] || cat "$BATS_TEST_TMPDIR/ctr.err"
+	return $rc
+}
+
+# Copy a static build of tests/integration/NAME.c into the bundle's rootfs as /bin/NAME.
+install_helper() {
+	local bin
+	bin=$(build_helper "$1" -static) || return 1
+	cp "$bin" "$BUNDLE/rootfs/bin/$1"
 }

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Install what berth's build, tests and bench need on Debian 12. Idempotent; quiet unless it fails.
+set -euo pipefail
+
+pkgs=(
+	build-essential autoconf automake libtool pkg-config
+	libseccomp-dev libcap-dev libmnl-dev libyajl-dev libarchive-dev nettle-dev check
+	bats jq busybox-static runc
+	iproute2 procps util-linux valgrind
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$st" = installed ] || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps.sh: missing packages: ${missing[*]}; run as root (or: apt-get install ${missing[*]})" >&2
+	exit 1
+fi
+
+log=$(mktemp /tmp/berth-deps.XXXXXX)
+trap 'rm -f "$log"' EXIT
+export DEBIAN_FRONTEND=noninteractive
+if ! { apt-get update -q &&
+	apt-get install -y -q --no-install-recommends "${missing[@]}"; } </dev/null >"$log" 2>&1; then
+	tail -n 30 "$log" >&2
+	echo "deps.sh: installing ${missing[*]} failed" >&2
+	exit 1
+fi

@@ -1,0 +1,287 @@
+#!/usr/bin/env bats
+# A hostile rootfs: symlinks planted where the runtime mounts, creates devices or writes procfs,
+# and fds or a cwd that would leak the host. Each test is a regression test for a CVE class.
+
+load helpers
+
+setup() {
+	setup_bundle
+	echo inside >"$BUNDLE/rootfs/etc/h6-where"
+}
+
+# Drop the config's mount at DEST: drop_mount /dev
+drop_mount() {
+	cfg --arg d "$1" '.mounts |= map(select(.destination != $d))'
+}
+
+# A relative symlink target that climbs from DIR (inside the rootfs) to the host's / and on to PATH,
+# with two spare ".." a careless resolver would also follow: climb_to DIR PATH
+climb_to() {
+	local dir=$1 path=$2 up="../../" d
+	d=$dir
+	while [ "$d" != / ]; do
+		up="$up../"
+		d=$(dirname "$d")
+	done
+	echo "$up${path#/}"
+}
+
+# The directory holds exactly the listed names: only_has DIR name...
+only_has() {
+	local want have
+	want=$(printf '%s\n' "${@:2}" | sort)
+	have=$(ls -A "$1" | sort)
+	[ "$have" = "$want" ] || { echo "$1 holds: $have"; return 1; }
+}
+
+@test "hostile: a mount destination symlinked out of the rootfs stays inside (CVE-2021-30465)" {
+	local hx=$BATS_TEST_TMPDIR/host-x hy=$BATS_TEST_TMPDIR/host-y
+	mkdir "$hx" "$hy"
+	echo orig >"$hx/orig"
+	echo orig >"$hy/orig"
+	ln -s "$hx" "$BUNDLE/rootfs/dst-abs"
+	# relative: rootfs/../../host-y is the host's host-y when followed naively
+	ln -s ../../host-y "$BUNDLE/rootfs/dst-rel"
+	ln -s "$(climb_to "$BUNDLE/rootfs" "$hy")" "$BUNDLE/rootfs/dst-climb"
+	cfg '.mounts += [{"destination": "/dst-abs", "type": "tmpfs", "source": "tmpfs"},
+		{"destination": "/dst-rel", "type": "tmpfs", "source": "tmpfs"},
+		{"destination": "/dst-climb", "type": "tmpfs", "source": "tmpfs"}]'
+	run run_ctr sh -c 'for d in /dst-abs /dst-rel /dst-climb; do
+		[ -e $d/orig ] && echo "LEAK $d";
+		echo pwned >$d/written || echo "cannot write $d";
+		echo "$d $(stat -f -c %T $d/)"; done'
+	[ "$status" -eq 0 ]
+	[[ "$output" != *LEAK* ]]
+	[[ "$output" != *"cannot write"* ]]
+	[[ "$output" == *"/dst-abs tmpfs"* ]]
+	[[ "$output" == *"/dst-rel tmpfs"* ]]
+	[[ "$output" == *"/dst-climb tmpfs"* ]]
+	only_has "$hx" orig
+	only_has "$hy" orig
+	[ "$(cat "$hx/orig")" = orig ]
+	[ -z "$(host_mounts_here)" ]
+}
+
+# Run with rootfs/dev being the symlink TARGET; nothing may appear in HOSTDIR.
+dev_symlink_run() {
+	local target=$1 hostdir=$2
+	rm -rf "$BUNDLE/rootfs/dev"
+	ln -s "$target" "$BUNDLE/rootfs/dev"
+	run run_ctr sh -c 'echo hi >/dev/null && echo null-ok; ls /dev/'
+	echo "status $status: $output"
+	only_has "$hostdir"
+	[ -z "$(host_mounts_here)" ]
+	[ "$status" -eq 0 ]
+	[[ "$output" == *null-ok* ]]
+}
+
+@test "hostile: rootfs /dev as an absolute symlink to a host dir creates nothing there" {
+	local hd=$BATS_TEST_TMPDIR/host-dev
+	mkdir "$hd"
+	dev_symlink_run "$hd" "$hd"
+}
+
+@test "hostile: rootfs /dev as a climbing relative symlink creates nothing on the host" {
+	local hd=$BATS_TEST_TMPDIR/host-dev
+	mkdir "$hd"
+	dev_symlink_run "$(climb_to "$BUNDLE/rootfs" "$hd")" "$hd"
+}
+
+@test "hostile: rootfs /dev symlinked out, without a /dev tmpfs, creates nothing on the host" {
+	local hd=$BATS_TEST_TMPDIR/host-dev
+	mkdir "$hd"
+	drop_mount /dev
+	dev_symlink_run "$(climb_to "$BUNDLE/rootfs" "$hd")" "$hd"
+}
+
+@test "hostile: rootfs /dev absolute symlink, without a /dev tmpfs, creates nothing on the host" {
+	local hd=$BATS_TEST_TMPDIR/host-dev
+	mkdir "$hd"
+	drop_mount /dev
+	dev_symlink_run "$hd" "$hd"
+}
+
+# Mask /etc/h6-secret and /proc/timer_list; the masked paths must be the real null device and HOSTFILE untouched.
+masked_check() {
+	local hostfile=$1
+	echo secret >"$BUNDLE/rootfs/etc/h6-secret"
+	cfg '.linux.maskedPaths = ["/etc/h6-secret", "/proc/timer_list"]'
+	run run_ctr sh -c 'echo pwned >/etc/h6-secret; echo pwned >/dev/null;
+		echo "secret=$(stat -c %F:%t:%T /etc/h6-secret) timer_list=$(stat -c %t:%T /proc/timer_list)";
+		echo "null=$(stat -c %t:%T /dev/null)"; echo "content=[$(cat /etc/h6-secret)]"'
+	echo "status $status: $output"
+	[ "$(cat "$hostfile")" = precious ]
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"secret=character special file:1:3 timer_list=1:3"* ]]
+	[[ "$output" == *"null=1:3"* ]]
+	[[ "$output" == *"content=[]"* ]]
+}
+
+@test "hostile: maskedPaths with the default /dev tmpfs are the null device" {
+	local hf=$BATS_TEST_TMPDIR/host-null
+	echo precious >"$hf"
+	ln -sf "$hf" "$BUNDLE/rootfs/dev/null"
+	masked_check "$hf"
+}
+
+@test "hostile: maskedPaths when rootfs /dev/null is an absolute symlink to a host file (CVE-2025-31133)" {
+	local hf=$BATS_TEST_TMPDIR/host-null
+	echo precious >"$hf"
+	drop_mount /dev
+	ln -sf "$hf" "$BUNDLE/rootfs/dev/null"
+	masked_check "$hf"
+}
+
+@test "hostile: maskedPaths when rootfs /dev/null is a relative symlink out (CVE-2025-31133)" {
+	local hf=$BATS_TEST_TMPDIR/host-null
+	echo precious >"$hf"
+	drop_mount /dev
+	ln -sf "$(climb_to "$BUNDLE/rootfs/dev" "$hf")" "$BUNDLE/rootfs/dev/null"
+	masked_check "$hf"
+}
+
+@test "hostile: maskedPaths when rootfs /dev/null is a regular file (CVE-2025-31133)" {
+	local hf=$BATS_TEST_TMPDIR/host-null
+	echo precious >"$hf"
+	drop_mount /dev
+	echo precious >"$BUNDLE/rootfs/dev/null"
+	masked_check "$hf"
+}
+
+# Run a terminal container with rootfs /dev/console -> TARGET; print what it saw on the pty.
+console_run() {
+	local cs sock=$BATS_TEST_TMPDIR/console.sock out=$BATS_TEST_TMPDIR/console.out receiver i
+	ln -sf "$1" "$BUNDLE/rootfs/dev/console"
+	cs=$(build_helper consock)
+	"$cs" "$sock" >"$out" 3>&- &
+	receiver=$!
+	for ((i = 0; i < 50; i++)); do [ -S "$sock" ] && break; sleep 0.1; done
+	cfg '.process.terminal = true'
+	set_args sh -c 'echo pwned >/dev/console; echo "console=$(stat -L -c %t:%T /dev/console)";
+		echo "tty=$(stat -L -c %t:%T $(tty))"; echo end'
+	create_ctr --console-socket "$sock" || return 1
+	rt start "$CID"
+	wait_status stopped
+	for ((i = 0; i < 50; i++)); do kill -0 "$receiver" 2>/dev/null || break; sleep 0.1; done
+	kill "$receiver" 2>/dev/null || true
+	tr -d '\r' <"$out"
+}
+
+@test "hostile: terminal /dev/console is the pts even when rootfs /dev/console is a symlink out (CVE-2025-52565)" {
+	local hf=$BATS_TEST_TMPDIR/host-console
+	echo precious >"$hf"
+	drop_mount /dev
+	run console_run "$hf"
+	echo "$output"
+	[ "$(cat "$hf")" = precious ]
+	[[ "$output" == *"console=88:0"* ]]
+	[[ "$output" == *"tty=88:0"* ]]
+	[[ "$output" == *end* ]]
+}
+
+@test "hostile: terminal /dev/console with a climbing relative symlink out (CVE-2025-52565)" {
+	local hf=$BATS_TEST_TMPDIR/host-console
+	echo precious >"$hf"
+	drop_mount /dev
+	run console_run "$(climb_to "$BUNDLE/rootfs/dev" "$hf")"
+	echo "$output"
+	[ "$(cat "$hf")" = precious ]
+	[[ "$output" == *"console=88:0"* ]]
+	[[ "$output" == *end* ]]
+}
+
+# rootfs /proc -> TARGET, no /proc mount but a real one at /realproc; sysctl and oomScoreAdj set.
+proc_symlink_run() {
+	drop_mount /proc
+	rm -rf "$BUNDLE/rootfs/proc"
+	ln -s "$1" "$BUNDLE/rootfs/proc"
+	cfg '.mounts += [{"destination": "/realproc", "type": "proc", "source": "proc"}]
+		| .linux.maskedPaths = [] | .linux.readonlyPaths = []
+		| .linux.sysctl = {"net.ipv4.ip_forward": "1"} | .process.oomScoreAdj = 321'
+	run run_ctr sh -c 'echo "fwd=$(cat /realproc/sys/net/ipv4/ip_forward)";
+		echo "oom=$(cat /realproc/self/oom_score_adj)"'
+	echo "status $status: $output"
+}
+
+# A fake procfs tree under DIR whose files say "fake".
+make_fake_proc() {
+	mkdir -p "$1/sys/net/ipv4" "$1/self"
+	echo fake >"$1/sys/net/ipv4/ip_forward"
+	echo fake >"$1/self/oom_score_adj"
+}
+
+assert_fake_proc_untouched() {
+	[ "$(cat "$1/sys/net/ipv4/ip_forward")" = fake ]
+	[ "$(cat "$1/self/oom_score_adj")" = fake ]
+	only_has "$1/sys/net/ipv4" ip_forward
+	only_has "$1/self" oom_score_adj
+}
+
+@test "hostile: sysctl and oomScoreAdj reach the real procfs when rootfs /proc is a symlink (CVE-2025-52881)" {
+	make_fake_proc "$BUNDLE/rootfs/fakeproc"
+	proc_symlink_run /fakeproc
+	assert_fake_proc_untouched "$BUNDLE/rootfs/fakeproc"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"fwd=1"* ]]
+	[[ "$output" == *"oom=321"* ]]
+}
+
+@test "hostile: sysctl and oomScoreAdj never write a host tree that rootfs /proc points to (CVE-2025-52881)" {
+	local hp=$BATS_TEST_TMPDIR/host-proc
+	make_fake_proc "$hp"
+	proc_symlink_run "$(climb_to "$BUNDLE/rootfs" "$hp")"
+	assert_fake_proc_untouched "$hp"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"fwd=1"* ]]
+	[[ "$output" == *"oom=321"* ]]
+}
+
+# Run the rest with fd 5 on a host file and fd 6 on a host directory open (no close-on-exec).
+with_host_fds() {
+	exec 5</etc/hostname 6<"$BATS_TEST_TMPDIR"
+	"$@"
+}
+
+@test "hostile: the container gets only fds 0 1 2, none of the caller's (CVE-2024-21626)" {
+	install_helper fds
+	set_args sh -c 'fds; echo "cwd1=$(readlink /proc/1/cwd)"; echo "cwd=$(readlink /proc/self/cwd)"'
+	run with_host_fds rt run --bundle "$BUNDLE" "$CID"
+	[ "$status" -eq 0 ]
+	[ "$(grep -E '^[0-9]+ ' <<<"$output" | cut -d' ' -f1 | tr '\n' ' ')" = "0 1 2 " ]
+	[[ "$output" == *"cwd1=/"$'\n'* ]]
+	[[ "$output" == *"cwd=/"* ]]
+	[[ "$output" != *"$BATS_TEST_TMPDIR"* ]]
+}
+
+@test "hostile: with --preserve-fds 1 exactly fd 3 is added" {
+	install_helper fds
+	set_args sh -c 'fds'
+	run with_host_fds bash -c 'exec 3</etc/hostname; "$@"' _ "$BERTH" --root "$ROOT" run --preserve-fds 1 --bundle "$BUNDLE" "$CID"
+	[ "$status" -eq 0 ]
+	[ "$(cut -d' ' -f1 <<<"$output" | tr '\n' ' ')" = "0 1 2 3 " ]
+}
+
+@test "hostile: the init's cwd is the configured one inside the container" {
+	install_helper fds
+	mkdir -p "$BUNDLE/rootfs/work/dir"
+	cfg '.process.cwd = "/work/dir"'
+	set_args sh -c 'echo "cwd1=$(readlink /proc/1/cwd)"; cat ../../etc/h6-where'
+	run with_host_fds rt run --bundle "$BUNDLE" "$CID"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "cwd1=/work/dir" ]
+	[ "${lines[1]}" = inside ]
+}
+
+@test "hostile: a cwd of /proc/self/fd/N never lands outside the rootfs (CVE-2024-21626)" {
+	local n
+	for n in 3 4 5 6 7 8 9 10; do
+		cfg --arg c "/proc/self/fd/$n" '.process.cwd = $c'
+		set_args sh -c 'cat ../../../../../../../../../../etc/h6-where 2>&1; readlink /proc/self/cwd'
+		run with_host_fds rt run --bundle "$BUNDLE" "$CID-$n"
+		echo "fd $n: status $status: $output"
+		if [ "$status" -eq 0 ]; then
+			[ "${lines[0]}" = inside ]
+		fi
+		[ ! -e "$ROOT/$CID-$n" ] || rt delete --force "$CID-$n"
+	done
+}

@@ -1,0 +1,220 @@
+#!/usr/bin/env bats
+# The remaining fields: hostname, domainname, linux.sysctl, linux.personality, annotations,
+# process.oomScoreAdj and more rlimits.
+
+load helpers
+
+setup() {
+	setup_bundle
+}
+
+ns_drop() {
+	cfg --arg t "$1" 'del(.linux.namespaces[] | select(.type == $t))'
+}
+
+# --- hostname / domainname --------------------------------------------------------------------------
+
+@test "hostname: set in the container" {
+	cfg '.hostname = "h4-misc"'
+	run run_ctr sh -c 'hostname; cat /proc/sys/kernel/hostname'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "h4-misc" ]
+	[ "${lines[1]}" = "h4-misc" ]
+}
+
+@test "hostname: without a uts namespace it is refused (the host's must not change)" {
+	local before
+	before=$(hostname)
+	ns_drop uts
+	cfg '.hostname = "h4-must-not-be-set"'
+	run run_ctr true
+	[ "$status" -ne 0 ]
+	[[ "${output,,}" == *hostname* || "${output,,}" == *uts* ]]
+	[ "$(hostname)" = "$before" ]
+}
+
+@test "domainname: set in the container (berth-only: runc 1.1 ignores domainname)" {
+	cfg '.domainname = "h4.example"'
+	run run_ctr cat /proc/sys/kernel/domainname
+	[ "$status" -eq 0 ]
+	[ "$output" = "h4.example" ]
+}
+
+@test "domainname: without a uts namespace it is refused, host unchanged (berth-only)" {
+	local before
+	before=$(cat /proc/sys/kernel/domainname)
+	ns_drop uts
+	cfg 'del(.hostname) | .domainname = "h4-must-not-be-set"'
+	run run_ctr true
+	[ "$status" -ne 0 ]
+	[[ "${output,,}" == *domainname* || "${output,,}" == *uts* ]]
+	[ "$(cat /proc/sys/kernel/domainname)" = "$before" ]
+}
+
+# --- linux.sysctl -----------------------------------------------------------------------------------
+
+@test "linux.sysctl: net.ipv4.ip_forward=1 in a new network namespace" {
+	cfg '.linux.sysctl = {"net.ipv4.ip_forward": "1"}'
+	run run_ctr cat /proc/sys/net/ipv4/ip_forward
+	[ "$status" -eq 0 ]
+	[ "$output" = "1" ]
+}
+
+@test "linux.sysctl: kernel.shmmax in a new ipc namespace" {
+	cfg '.linux.sysctl = {"kernel.shmmax": "12345678"}'
+	run run_ctr cat /proc/sys/kernel/shmmax
+	[ "$status" -eq 0 ]
+	[ "$output" = "12345678" ]
+	[ "$(cat /proc/sys/kernel/shmmax)" != "12345678" ]
+}
+
+@test "linux.sysctl: several keys at once, including a multi-value one" {
+	cfg '.linux.sysctl = {"kernel.msgmax": "12345", "net.core.somaxconn": "1234",
+		"net.ipv4.ip_local_port_range": "20000 30000"}'
+	run run_ctr sh -c 'cat /proc/sys/kernel/msgmax /proc/sys/net/core/somaxconn
+		cat /proc/sys/net/ipv4/ip_local_port_range | xargs'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "12345" ]
+	[ "${lines[1]}" = "1234" ]
+	[ "${lines[2]}" = "20000 30000" ]
+}
+
+@test "linux.sysctl: a net.* key without a network namespace is refused" {
+	# The host's own value, so even a runtime that wrongly writes it leaves the host unchanged.
+	local cur
+	cur=$(cat /proc/sys/net/ipv4/ip_forward)
+	ns_drop network
+	cfg --arg v "$cur" '.linux.sysctl = {"net.ipv4.ip_forward": $v}'
+	run run_ctr true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *net.ipv4.ip_forward* ]]
+}
+
+@test "linux.sysctl: an ipc key without an ipc namespace is refused" {
+	local cur
+	cur=$(cat /proc/sys/kernel/shmmax)
+	ns_drop ipc
+	cfg --arg v "$cur" '.linux.sysctl = {"kernel.shmmax": $v}'
+	run run_ctr true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *kernel.shmmax* ]]
+}
+
+@test "linux.sysctl: a key no namespace isolates (kernel.panic) is refused" {
+	local cur
+	cur=$(cat /proc/sys/kernel/panic)
+	cfg --arg v "$cur" '.linux.sysctl = {"kernel.panic": $v}'
+	run run_ctr true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *kernel.panic* ]]
+}
+
+@test "linux.sysctl: an unknown key fails and is named" {
+	cfg '.linux.sysctl = {"net.ipv4.h4_no_such_key": "1"}'
+	run run_ctr true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *h4_no_such_key* ]]
+}
+
+# --- linux.personality ------------------------------------------------------------------------------
+
+@test "linux.personality: LINUX32 -> uname -m prints i686 (berth-only: runc 1.1 lacks personality)" {
+	[ "$(uname -m)" = x86_64 ] || skip "LINUX32 check written for x86_64 hosts"
+	cfg '.linux.personality = {domain: "LINUX32"}'
+	run run_ctr uname -m
+	[ "$status" -eq 0 ]
+	[ "$output" = "i686" ]
+}
+
+@test "linux.personality: LINUX -> uname -m is the host's" {
+	cfg '.linux.personality = {domain: "LINUX"}'
+	run run_ctr uname -m
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(uname -m)" ]
+}
+
+@test "linux.personality: an unknown domain is refused and named (berth-only)" {
+	cfg '.linux.personality = {domain: "H4BOGUS"}'
+	run run_ctr true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *H4BOGUS* ]]
+}
+
+# --- annotations ------------------------------------------------------------------------------------
+
+@test "annotations: appear in the state JSON" {
+	cfg '.annotations = {"org.h4.one": "1", "org.h4.text": "hello world"}'
+	set_args sleep 100
+	rt create --bundle "$BUNDLE" "$CID" </dev/null >/dev/null 2>&1
+	run rt state "$CID"
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | jq -r '.annotations["org.h4.one"]')" = "1" ]
+	[ "$(echo "$output" | jq -r '.annotations["org.h4.text"]')" = "hello world" ]
+}
+
+@test "annotations: state JSON carries the runtime-spec fields" {
+	cfg '.annotations = {"org.h4.k": "v"}'
+	set_args sleep 100
+	rt create --bundle "$BUNDLE" "$CID" </dev/null >/dev/null 2>&1
+	run rt state "$CID"
+	[ "$status" -eq 0 ]
+	echo "$output" | jq -e --arg id "$CID" --arg b "$BUNDLE" \
+		'.id == $id and .status == "created" and .pid > 0 and .bundle == $b and (.ociVersion | type) == "string"'
+}
+
+# --- oomScoreAdj ------------------------------------------------------------------------------------
+
+@test "process.oomScoreAdj: 1000" {
+	cfg '.process.oomScoreAdj = 1000'
+	run run_ctr cat /proc/self/oom_score_adj
+	[ "$status" -eq 0 ]
+	[ "$output" = "1000" ]
+}
+
+@test "process.oomScoreAdj: absent -> inherited from the caller" {
+	cfg 'del(.process.oomScoreAdj)'
+	set_args cat /proc/self/oom_score_adj
+	run sh -c 'echo 123 >/proc/self/oom_score_adj && exec "$@"' sh \
+		"$BERTH" --root "$ROOT" run --bundle "$BUNDLE" "$CID"
+	[ "$status" -eq 0 ]
+	[ "$output" = "123" ]
+}
+
+@test "process.oomScoreAdj: 0 is applied, not treated as absent" {
+	cfg '.process.oomScoreAdj = 0'
+	set_args cat /proc/self/oom_score_adj
+	run sh -c 'echo 123 >/proc/self/oom_score_adj && exec "$@"' sh \
+		"$BERTH" --root "$ROOT" run --bundle "$BUNDLE" "$CID"
+	# Lowering 123 -> 0 needs CAP_SYS_RESOURCE unless the runtime keeps oom_score_adj_min at 0.
+	if [ "$status" -ne 0 ]; then
+		[[ "$output" == *oom_score_adj* || "$output" == *oomScoreAdj* ]]
+	else
+		[ "$output" = "0" ]
+	fi
+}
+
+# --- more rlimits -----------------------------------------------------------------------------------
+
+@test "process.rlimits: RLIMIT_MEMLOCK and RLIMIT_STACK lowered" {
+	cfg '.process.rlimits = [{type: "RLIMIT_MEMLOCK", soft: 65536, hard: 65536},
+		{type: "RLIMIT_STACK", soft: 1048576, hard: 2097152}]'
+	run run_ctr cat /proc/self/limits
+	[ "$status" -eq 0 ]
+	[ "$(echo "$output" | awk '/^Max locked memory/ { print $4, $5 }')" = "65536 65536" ]
+	[ "$(echo "$output" | awk '/^Max stack size/ { print $4, $5 }')" = "1048576 2097152" ]
+}
+
+@test "process.rlimits: an unknown type is refused and named" {
+	cfg '.process.rlimits = [{type: "RLIMIT_H4BOGUS", soft: 1, hard: 1}]'
+	run run_ctr true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *RLIMIT_H4BOGUS* ]]
+}
+
+@test "process.rlimits: soft above hard is refused (berth wording names the limit)" {
+	cfg '.process.rlimits = [{type: "RLIMIT_NOFILE", soft: 2048, hard: 1024}]'
+	run run_ctr echo should-not-run
+	[ "$status" -ne 0 ]
+	[[ "$output" != *should-not-run* ]]
+	[[ "$output" == *RLIMIT_NOFILE* ]]
+}

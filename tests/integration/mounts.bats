@@ -1,0 +1,363 @@
+#!/usr/bin/env bats
+# mounts[] and root.*: bind/rbind, tmpfs, the kernel filesystems, option classes, propagation,
+# recursive options, idmapped mounts, root.readonly, rootfsPropagation, destination creation.
+
+load helpers
+
+setup() {
+	setup_bundle
+	HOSTDIR=$BATS_TEST_TMPDIR/hostdir
+	mkdir -p "$HOSTDIR"
+	echo from-host >"$HOSTDIR/file"
+}
+
+# Append one mount: mnt_add '{destination: "/x", type: "tmpfs", source: "tmpfs"}'
+mnt_add() {
+	cfg ".mounts += [$1]"
+}
+
+# Append a bind mount of HOSTDIR at DEST with OPTIONS (a JSON array).
+bind_add() {
+	cfg --arg s "${3:-$HOSTDIR}" --arg d "$1" --argjson o "$2" \
+		'.mounts += [{destination: $d, type: "bind", source: $s, options: $o}]'
+}
+
+# Shell snippets for inside the container. mi_opts DEST: per-mount options; mi_fstype DEST; mi_opt DEST:
+# the optional fields (shared:N, master:N); mi_super DEST: the superblock options.
+MI='mi() { awk -v d="$1" -v f="$2" '\''$5 == d { for (i = 7; $i != "-"; i++) o = o " " $i;
+	if (f == "opts") print $6; else if (f == "optional") print o; else if (f == "fstype") print $(i + 1);
+	else print $(i + 3) }'\'' /proc/self/mountinfo | tail -n 1; };'
+
+# Run the runtime in a private mount namespace where HOSTDIR/sub is a tmpfs holding a file.
+run_with_submount() {
+	mkdir -p "$HOSTDIR/sub"
+	run unshare -m --propagation private sh -c '
+		mount -t tmpfs -o size=1m h4sub "$1/sub" && echo in-sub >"$1/sub/f" || exit 99
+		shift; exec "$@"' sh "$HOSTDIR" "$BERTH" --root "$ROOT" run --bundle "$BUNDLE" "$CID"
+}
+
+# --- bind -------------------------------------------------------------------------------------------
+
+@test "mounts: bind -> a host dir is visible and writable, the destination is created" {
+	cfg '.root.readonly = true'
+	bind_add /h4/bind '["bind", "rw"]'
+	run run_ctr sh -c 'cat /h4/bind/file && echo from-ctr >/h4/bind/new'
+	[ "$status" -eq 0 ]
+	[ "$output" = "from-host" ]
+	[ "$(cat "$HOSTDIR/new")" = "from-ctr" ]
+	[ -d "$BUNDLE/rootfs/h4/bind" ]
+}
+
+@test "mounts: bind of a single file onto a new file path" {
+	bind_add /etc/h4-file '["bind"]' "$HOSTDIR/file"
+	run run_ctr sh -c 'cat /etc/h4-file; [ -f /etc/h4-file ] && echo is-file'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "from-host" ]
+	[ "${lines[1]}" = "is-file" ]
+	[ -f "$BUNDLE/rootfs/etc/h4-file" ]
+}
+
+@test "mounts: a relative bind source is relative to the bundle" {
+	mkdir -p "$BUNDLE/h4rel"
+	echo rel-content >"$BUNDLE/h4rel/f"
+	bind_add /h4/rel '["bind"]' h4rel
+	run run_ctr cat /h4/rel/f
+	[ "$status" -eq 0 ]
+	[ "$output" = "rel-content" ]
+}
+
+@test "mounts: bind without type (runtime-spec 1.1 style, options only)" {
+	cfg --arg s "$HOSTDIR" '.mounts += [{destination: "/h4/notype", source: $s, options: ["bind"]}]'
+	run run_ctr cat /h4/notype/file
+	[ "$status" -eq 0 ]
+	[ "$output" = "from-host" ]
+}
+
+@test "mounts: a missing bind source fails and is named" {
+	bind_add /h4/missing '["bind"]' "$BATS_TEST_TMPDIR/h4-no-such-dir"
+	run run_ctr true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *h4-no-such-dir* ]]
+}
+
+@test "mounts: bind (not recursive) does not carry a submount" {
+	bind_add /h4/b '["bind"]'
+	set_args sh -c 'cat /h4/b/file; ls -A /h4/b/sub | wc -l'
+	run_with_submount
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "from-host" ]
+	[ "${lines[1]}" = "0" ]
+}
+
+@test "mounts: rbind carries a submount" {
+	bind_add /h4/rb '["rbind"]'
+	set_args sh -c 'cat /h4/rb/sub/f'
+	run_with_submount
+	[ "$status" -eq 0 ]
+	[ "$output" = "in-sub" ]
+}
+
+@test "mounts: ro on an rbind leaves the submount writable (ro is not recursive)" {
+	bind_add /h4/rb '["rbind", "ro"]'
+	set_args sh -c 'touch /h4/rb/x 2>&1; touch /h4/rb/sub/x && echo sub-writable'
+	run_with_submount
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *"Read-only file system"* ]]
+	[ "${lines[1]}" = "sub-writable" ]
+}
+
+@test "mounts: rro makes the submount read-only too" {
+	bind_add /h4/rro '["rbind", "rro"]'
+	set_args sh -c 'touch /h4/rro/x 2>&1; touch /h4/rro/sub/x 2>&1; cat /h4/rro/sub/f'
+	run_with_submount
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *"Read-only file system"* ]]
+	[[ "${lines[1]}" == *"Read-only file system"* ]]
+	[ "${lines[2]}" = "in-sub" ]
+}
+
+@test "mounts: rnosuid applies nosuid to the submount too" {
+	bind_add /h4/rns '["rbind", "rnosuid"]'
+	set_args sh -c "$MI"' mi /h4/rns opts; mi /h4/rns/sub opts'
+	run_with_submount
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *nosuid* ]]
+	[[ "${lines[1]}" == *nosuid* ]]
+}
+
+# --- tmpfs ------------------------------------------------------------------------------------------
+
+@test "mounts: tmpfs with size and mode" {
+	mnt_add '{destination: "/h4/tmp", type: "tmpfs", source: "tmpfs", options: ["size=1m", "mode=0710"]}'
+	run run_ctr sh -c "$MI"' stat -c %a /h4/tmp; df -k /h4/tmp | awk "NR == 2 { print \$2 }"; mi /h4/tmp fstype'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "710" ]
+	[ "${lines[1]}" = "1024" ]
+	[ "${lines[2]}" = "tmpfs" ]
+}
+
+@test "mounts: nested destinations are created, later mounts go on top of earlier ones" {
+	mnt_add '{destination: "/h4/a/b/c", type: "tmpfs", source: "tmpfs"}'
+	bind_add /h4/a/b/c/inner '["bind"]'
+	run run_ctr sh -c "$MI"' mi /h4/a/b/c fstype; cat /h4/a/b/c/inner/file'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "tmpfs" ]
+	[ "${lines[1]}" = "from-host" ]
+	[ -d "$BUNDLE/rootfs/h4/a/b/c" ]
+	# The inner directory was created on the tmpfs, not in the rootfs.
+	[ ! -e "$BUNDLE/rootfs/h4/a/b/c/inner" ]
+}
+
+# --- kernel filesystems -----------------------------------------------------------------------------
+
+@test "mounts: proc at /proc" {
+	run run_ctr sh -c "$MI"' mi /proc fstype; cat /proc/self/comm'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "proc" ]
+	[ "${lines[1]}" = "cat" ]
+}
+
+@test "mounts: sysfs at /sys, read-only when ro" {
+	run run_ctr sh -c "$MI"' mi /sys fstype; mi /sys opts; ls /sys/kernel >/dev/null && echo listed'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "sysfs" ]
+	[[ ",${lines[1]}," == *,ro,* ]]
+	[ "${lines[2]}" = "listed" ]
+}
+
+@test "mounts: devpts at /dev/pts with newinstance options" {
+	run run_ctr sh -c "$MI"' mi /dev/pts fstype; mi /dev/pts super'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "devpts" ]
+	[[ "${lines[1]}" == *ptmxmode=666* ]]
+	[[ "${lines[1]}" == *mode=620* ]]
+	[[ "${lines[1]}" == *gid=5* ]]
+}
+
+@test "mounts: mqueue at /dev/mqueue" {
+	run run_ctr sh -c "$MI"' mi /dev/mqueue fstype; mi /dev/mqueue opts'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "mqueue" ]
+	[[ "${lines[1]}" == *nosuid* && "${lines[1]}" == *nodev* && "${lines[1]}" == *noexec* ]]
+}
+
+@test "mounts: a second proc mount elsewhere" {
+	mnt_add '{destination: "/h4/proc2", type: "proc", source: "proc"}'
+	run run_ctr sh -c "$MI"' mi /h4/proc2 fstype; cat /h4/proc2/1/comm'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "proc" ]
+	[ -n "${lines[1]}" ]
+}
+
+@test "mounts: cgroup at /sys/fs/cgroup, read-only when ro" {
+	cfg 'del(.mounts[] | select(.destination == "/sys/fs/cgroup"))
+		| .mounts += [{destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup",
+			options: ["nosuid", "noexec", "nodev", "relatime", "ro"]}]'
+	run run_ctr sh -c 'ls /sys/fs/cgroup | wc -l
+		for d in /sys/fs/cgroup /sys/fs/cgroup/*/; do mkdir "$d/h4x" 2>/dev/null && echo "WROTE $d"; done
+		grep -c " /sys/fs/cgroup" /proc/self/mountinfo'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" -gt 0 ]
+	[[ "$output" != *WROTE* ]]
+	[ "${lines[-1]}" -ge 1 ]
+}
+
+# --- option classes ---------------------------------------------------------------------------------
+
+@test "mounts: ro bind -> writing fails, mountinfo says ro" {
+	bind_add /h4/ro '["bind", "ro"]'
+	run run_ctr sh -c "$MI"' mi /h4/ro opts; touch /h4/ro/x'
+	[ "$status" -ne 0 ]
+	[[ "${lines[0]}" == ro,* ]]
+	[[ "$output" == *"Read-only file system"* ]]
+	[ ! -e "$HOSTDIR/x" ]
+}
+
+@test "mounts: rw tmpfs under a read-only root is writable" {
+	cfg '.root.readonly = true'
+	mnt_add '{destination: "/h4/rw", type: "tmpfs", source: "tmpfs", options: ["rw"]}'
+	run run_ctr sh -c "$MI"' mi /h4/rw opts; touch /h4/rw/x && echo wrote'
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == rw,* ]]
+	[ "${lines[1]}" = "wrote" ]
+}
+
+@test "mounts: nosuid, nodev, noexec appear in mountinfo" {
+	mnt_add '{destination: "/h4/n", type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev", "noexec"]}'
+	run run_ctr sh -c "$MI"' mi /h4/n opts'
+	[ "$status" -eq 0 ]
+	[[ ",$output," == *,nosuid,* ]]
+	[[ ",$output," == *,nodev,* ]]
+	[[ ",$output," == *,noexec,* ]]
+}
+
+@test "mounts: noexec really prevents exec, exec allows it" {
+	mnt_add '{destination: "/h4/noexec", type: "tmpfs", source: "tmpfs", options: ["noexec"]}'
+	mnt_add '{destination: "/h4/exec", type: "tmpfs", source: "tmpfs", options: ["exec"]}'
+	run run_ctr sh -c 'cp /bin/busybox /h4/exec/true && /h4/exec/true && echo exec-ok
+		cp /bin/busybox /h4/noexec/true && /h4/noexec/true 2>&1'
+	[ "${lines[0]}" = "exec-ok" ]
+	[[ "$output" == *"Permission denied"* ]]
+}
+
+@test "mounts: nodev really prevents opening a device node" {
+	mnt_add '{destination: "/h4/nodev", type: "tmpfs", source: "tmpfs", options: ["nodev"]}'
+	cfg '.process.capabilities.bounding += ["CAP_MKNOD"] | .process.capabilities.effective += ["CAP_MKNOD"]
+		| .process.capabilities.permitted += ["CAP_MKNOD"]'
+	run run_ctr sh -c 'mknod /h4/nodev/null c 1 3 && head -c 1 /h4/nodev/null 2>&1'
+	[[ "$output" == *"Permission denied"* ]]
+}
+
+# --- propagation ------------------------------------------------------------------------------------
+
+@test "mounts: propagation private -> no shared or master field" {
+	mnt_add '{destination: "/h4/p", type: "tmpfs", source: "tmpfs", options: ["private"]}'
+	run run_ctr sh -c "$MI"' echo "[$(mi /h4/p optional)]"; mi /h4/p fstype'
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = "tmpfs" ]
+	[[ "${lines[0]}" != *shared:* ]]
+	[[ "${lines[0]}" != *master:* ]]
+}
+
+@test "mounts: propagation shared -> shared:N" {
+	mnt_add '{destination: "/h4/s", type: "tmpfs", source: "tmpfs", options: ["shared"]}'
+	run run_ctr sh -c "$MI"' mi /h4/s optional'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *shared:[0-9]* ]]
+}
+
+@test "mounts: propagation slave of a shared host mount -> master:N" {
+	bind_add /h4/sl '["bind", "slave"]'
+	set_args sh -c "$MI"' mi /h4/sl optional'
+	run unshare -m --propagation private sh -c '
+		mount --bind "$1" "$1" && mount --make-shared "$1" || exit 99
+		shift; exec "$@"' sh "$HOSTDIR" "$BERTH" --root "$ROOT" run --bundle "$BUNDLE" "$CID"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *master:[0-9]* ]]
+	[[ "$output" != *shared:* ]]
+}
+
+@test "mounts: a mount made on the host after start propagates into an rslave bind" {
+	mkdir -p "$HOSTDIR/late"
+	bind_add /h4/live '["rbind", "rslave"]'
+	set_args sh -c 'for i in $(seq 50); do [ -e /h4/live/late/f ] && { cat /h4/live/late/f; exit 0; }
+		sleep 0.1; done; echo not-propagated'
+	run unshare -m --propagation private sh -c '
+		mount --bind "$1" "$1" && mount --make-shared "$1" || exit 99
+		(sleep 0.5; mount -t tmpfs late "$1/late" && echo late-mount >"$1/late/f") &
+		shift; "$@"; rc=$?; wait; exit $rc' sh "$HOSTDIR" "$BERTH" --root "$ROOT" run --bundle "$BUNDLE" "$CID"
+	[ "$status" -eq 0 ]
+	[ "$output" = "late-mount" ]
+}
+
+@test "linux.rootfsPropagation: private -> / has no shared or master field" {
+	cfg '.linux.rootfsPropagation = "private"'
+	run run_ctr sh -c "$MI"' echo "[$(mi / optional)]"'
+	[ "$status" -eq 0 ]
+	[[ "$output" != *shared:* ]]
+	[[ "$output" != *master:* ]]
+}
+
+@test "linux.rootfsPropagation: shared -> / is shared:N (runc 1.1 leaves / unshared)" {
+	cfg '.linux.rootfsPropagation = "shared"'
+	run run_ctr sh -c "$MI"' mi / optional'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *shared:[0-9]* ]]
+}
+
+# --- idmapped mounts --------------------------------------------------------------------------------
+
+@test "mounts: idmap -> a file owned by host uid 1000 shows as uid 0 (berth-only)" {
+	chown 1000:1000 "$HOSTDIR/file"
+	cfg --arg s "$HOSTDIR" '.mounts += [{destination: "/h4/idmap", type: "bind", source: $s,
+		options: ["bind", "idmap"],
+		uidMappings: [{containerID: 0, hostID: 1000, size: 1}],
+		gidMappings: [{containerID: 0, hostID: 1000, size: 1}]}]'
+	run run_ctr sh -c 'stat -c %u:%g /h4/idmap/file; cat /h4/idmap/file'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "0:0" ]
+	[ "${lines[1]}" = "from-host" ]
+	# The host view is unchanged.
+	[ "$(stat -c %u:%g "$HOSTDIR/file")" = "1000:1000" ]
+}
+
+# --- root -------------------------------------------------------------------------------------------
+
+@test "root.readonly: true -> touch / fails with Read-only file system" {
+	cfg '.root.readonly = true'
+	run run_ctr sh -c 'touch /h4-ro-test'
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Read-only file system"* ]]
+	[ ! -e "$BUNDLE/rootfs/h4-ro-test" ]
+}
+
+@test "root.readonly: false -> the rootfs is writable" {
+	cfg '.root.readonly = false'
+	run run_ctr sh -c 'touch /h4-rw-test && echo ok'
+	[ "$status" -eq 0 ]
+	[ "$output" = "ok" ]
+	[ -e "$BUNDLE/rootfs/h4-rw-test" ]
+}
+
+@test "root.readonly: the mounts below a read-only root keep their own mode" {
+	cfg '.root.readonly = true'
+	run run_ctr sh -c 'touch /dev/shm/x && echo shm-ok; touch /tmp/x 2>&1'
+	[ "${lines[0]}" = "shm-ok" ]
+	[[ "${lines[1]}" == *"Read-only file system"* ]]
+}
+
+@test "root.path: an absolute root.path works" {
+	cfg --arg r "$BUNDLE/rootfs" '.root.path = $r'
+	run run_ctr cat /etc/hostname
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat "$BUNDLE/rootfs/etc/hostname")" ]
+}
+
+@test "root.path: the process sees the rootfs as /" {
+	echo h4-marker >"$BUNDLE/rootfs/h4-marker"
+	run run_ctr sh -c 'cat /h4-marker; ls /'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "h4-marker" ]
+	[[ "$output" != *bundle* ]]
+	[[ "$output" != *config.json* ]]
+}

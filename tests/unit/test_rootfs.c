@@ -1,0 +1,778 @@
+/* rootfs_prepare/pivot/finish/mount_console against a tiny busybox rootfs, each test in its own mount
+ * namespace (Check forks per test), including hostile rootfs layouts. Needs root. */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "rootfs/rootfs.h"
+#include "runtime/util.h"
+
+#define PTS_OPTS "newinstance,ptmxmode=0666,mode=0620"
+#define RO_NOEXEC (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
+
+static char base[] = "/tmp/berth-test-rootfs-XXXXXX";
+
+struct world {
+	char bundle[PATH_MAX]; /* the cwd while preparing: relative bind sources start here */
+	char root[PATH_MAX];
+	char out[PATH_MAX];    /* a host directory outside the root that must stay untouched */
+	struct spec spec;
+	struct spec_mount mounts[16];
+	struct spec_device devices[8];
+	struct rootfs_ctx ctx;
+	struct error err;
+};
+
+static char *at(const char *dir, const char *rel)
+{
+	static char buf[4][PATH_MAX];
+	static int n;
+	char *p = buf[n++ % 4];
+
+	snprintf(p, PATH_MAX, "%s/%s", dir, rel);
+	return p;
+}
+
+static void write_file(const char *path, const char *data)
+{
+	int fd = open(path, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
+
+	ck_assert_msg(fd >= 0, "create %s: %s", path, strerror(errno));
+	ck_assert_int_ge(write_all(fd, data, strlen(data)), 0);
+	close(fd);
+}
+
+static void copy_file(const char *from, const char *to)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int fd;
+
+	ck_assert_int_eq(read_file_at(AT_FDCWD, from, &data, &len, 64 << 20), 0);
+	fd = open(to, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0755);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write_all(fd, data, len), (ssize_t)len);
+	close(fd);
+	free(data);
+}
+
+static void mkdirs(const char *path)
+{
+	ck_assert_msg(mkdir_p(path, 0755) == 0, "mkdir %s", path);
+}
+
+static size_t count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)))
+		n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+	closedir(d);
+	return n;
+}
+
+/* Root of a new user namespace mapping only ourselves, as an unprivileged runtime would be. */
+static void enter_userns(void)
+{
+	ck_assert_int_eq(unshare(CLONE_NEWUSER | CLONE_NEWNS), 0);
+	ck_assert_int_eq(write_file_at(AT_FDCWD, "/proc/self/setgroups", "deny", 4), 0);
+	ck_assert_int_eq(write_file_at(AT_FDCWD, "/proc/self/uid_map", "0 0 1\n", 6), 0);
+	ck_assert_int_eq(write_file_at(AT_FDCWD, "/proc/self/gid_map", "0 0 1\n", 6), 0);
+}
+
+/* A fresh busybox rootfs and a private mount namespace, slave to the host so nothing leaks back. */
+static void world_init_ns(struct world *w, bool userns)
+{
+	char tmpl[PATH_MAX];
+
+	snprintf(tmpl, sizeof(tmpl), "%s/w-XXXXXX", base);
+	ck_assert_ptr_nonnull(mkdtemp(tmpl));
+	snprintf(w->bundle, sizeof(w->bundle), "%s", tmpl);
+	snprintf(w->root, sizeof(w->root), "%s/rootfs", tmpl);
+	snprintf(w->out, sizeof(w->out), "%s/outside", tmpl);
+	static const char *const dirs[] = { "bin", "proc", "sys", "dev", "tmp", "etc", "opt/sub" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
+		mkdirs(at(w->root, dirs[i]));
+	mkdirs(w->out);
+	copy_file("/bin/busybox", at(w->root, "bin/busybox"));
+	ck_assert_int_eq(symlink("busybox", at(w->root, "bin/sh")), 0);
+	write_file(at(w->root, "etc/hostname"), "image\n");
+	write_file(at(w->root, "opt/sub/data"), "copied up\n");
+	write_file(at(w->bundle, "hostname"), "from the bundle\n");
+	if (userns)
+		enter_userns();
+	else
+		ck_assert_int_eq(unshare(CLONE_NEWNS), 0);
+	ck_assert_int_eq(mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL), 0);
+	ck_assert_int_eq(chdir(w->bundle), 0);
+	w->spec.mounts = w->mounts;
+	w->spec.linux_.devices = w->devices;
+}
+
+static void world_init(struct world *w)
+{
+	world_init_ns(w, false);
+}
+
+static struct spec_mount *add_mount(struct world *w, const char *dest, const char *type, const char *source,
+				    unsigned long flags, const char *data)
+{
+	struct spec_mount *m = &w->mounts[w->spec.n_mounts++];
+
+	memset(m, 0, sizeof(*m));
+	m->destination = (char *)dest;
+	m->type = (char *)type;
+	m->source = (char *)source;
+	m->opts.flags = flags;
+	m->opts.data = (char *)data;
+	return m;
+}
+
+static struct spec_mount *add_bind(struct world *w, const char *dest, const char *source, unsigned long flags)
+{
+	struct spec_mount *m = add_mount(w, dest, "bind", source, flags | MS_BIND, NULL);
+
+	m->opts.bind = true;
+	return m;
+}
+
+static int prepare(struct world *w)
+{
+	rootfs_ctx_init(&w->ctx, &w->spec, w->root);
+	error_clear(&w->err);
+	return rootfs_prepare(&w->ctx, &w->err);
+}
+
+/* The optional fields (shared:N, master:N) of the topmost mount at path, "" if none. */
+static void mount_optional(const char *path, char *out, size_t size)
+{
+	char *info = NULL, *save = NULL;
+
+	out[0] = '\0';
+	ck_assert_int_eq(read_file_at(AT_FDCWD, "/proc/self/mountinfo", &info, NULL, 4 << 20), 0);
+	for (char *line = strtok_r(info, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char mp[PATH_MAX];
+		int end = 0;
+
+		if (sscanf(line, "%*s %*s %*s %*s %4095s %*s%n", mp, &end) != 1 || strcmp(mp, path))
+			continue;
+		snprintf(out, size, "%.*s", (int)(strstr(line, " - ") - line - end), line + end);
+	}
+	free(info);
+}
+
+/* The topmost mount at path in our mountinfo: fstype and per-mount options. */
+static bool mount_at(const char *path, char *fstype, char *opts)
+{
+	char *info = NULL, *save = NULL;
+	bool found = false;
+
+	ck_assert_int_eq(read_file_at(AT_FDCWD, "/proc/self/mountinfo", &info, NULL, 4 << 20), 0);
+	for (char *line = strtok_r(info, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char mp[PATH_MAX], mo[512], ty[64];
+
+		if (sscanf(line, "%*s %*s %*s %*s %4095s %511s", mp, mo) != 2 || strcmp(mp, path))
+			continue;
+		if (sscanf(strstr(line, " - ") + 3, "%63s", ty) != 1)
+			continue;
+		found = true;
+		if (fstype)
+			strcpy(fstype, ty);
+		if (opts)
+			strcpy(opts, mo);
+	}
+	free(info);
+	return found;
+}
+
+static bool has_opt(const char *opts, const char *opt)
+{
+	size_t n = strlen(opt);
+
+	for (const char *p = opts; (p = strstr(p, opt)); p += n)
+		if ((p == opts || p[-1] == ',') && (p[n] == ',' || !p[n]))
+			return true;
+	return false;
+}
+
+static void assert_chr(const char *path, unsigned maj, unsigned min, mode_t mode)
+{
+	struct stat st;
+
+	ck_assert_msg(lstat(path, &st) == 0, "stat %s: %s", path, strerror(errno));
+	ck_assert_msg(S_ISCHR(st.st_mode), "%s is not a char device", path);
+	ck_assert_msg(major(st.st_rdev) == maj && minor(st.st_rdev) == min, "%s is %u:%u", path,
+		      major(st.st_rdev), minor(st.st_rdev));
+	if (mode)
+		ck_assert_msg((st.st_mode & 07777) == mode, "%s mode %o", path, st.st_mode & 07777);
+}
+
+static void assert_link(const char *path, const char *target)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+
+	ck_assert_msg(n > 0, "readlink %s: %s", path, strerror(errno));
+	buf[n] = '\0';
+	ck_assert_str_eq(buf, target);
+}
+
+static void skip_unless_root(void)
+{
+	if (geteuid() != 0) {
+		printf("test_rootfs: SKIP: needs root (mount namespaces, mknod, pivot_root)\n");
+		exit(77);
+	}
+}
+
+START_TEST(prepare_mounts_and_devices)
+{
+	struct world w = { 0 };
+	char type[64], opts[512], *p;
+	struct stat st, st2;
+
+	world_init(&w);
+	mkdirs(at(w.out, "share"));
+	write_file(at(w.out, "share/file"), "shared\n");
+	add_mount(&w, "/proc", "proc", "proc", 0, NULL);
+	add_mount(&w, "/dev", "tmpfs", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k");
+	add_mount(&w, "/dev/pts", "devpts", "devpts", MS_NOSUID | MS_NOEXEC, PTS_OPTS);
+	add_mount(&w, "/dev/shm", "tmpfs", "shm", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k");
+	add_mount(&w, "/dev/mqueue", "mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	add_mount(&w, "/sys", "sysfs", "sysfs", RO_NOEXEC, NULL);
+	add_mount(&w, "/sys/fs/cgroup", "cgroup", "cgroup", RO_NOEXEC, NULL);
+	add_bind(&w, "/data", at(w.out, "share"), MS_RDONLY);
+	add_bind(&w, "/etc/hostname", "hostname", 0); /* relative: against the bundle */
+	add_bind(&w, "/deep/new/file", "hostname", MS_RDONLY);
+	add_mount(&w, "/opt", "tmpfs", "tmpfs", 0, "mode=700")->opts.tmpcopyup = true;
+	w.devices[w.spec.linux_.n_devices++] = (struct spec_device){ .path = "/dev/fuse", .type = 'c',
+		.major = 10, .minor = 229, .has_file_mode = true, .file_mode = 0600, .has_uid = true,
+		.uid = 1000, .has_gid = true, .gid = 1001 };
+	w.devices[w.spec.linux_.n_devices++] = (struct spec_device){ .path = "/dev/a/b/mynull", .type = 'c',
+		.major = 1, .minor = 3 };
+	w.devices[w.spec.linux_.n_devices++] = (struct spec_device){ .path = "/dev/fifo", .type = 'p',
+		.has_file_mode = true, .file_mode = 0640 };
+	ck_assert_msg(prepare(&w) == 0, "%s", w.err.msg);
+
+	ck_assert(mount_at(w.root, type, NULL));
+	ck_assert(mount_at(at(w.root, "proc"), type, NULL));
+	ck_assert_str_eq(type, "proc");
+	ck_assert(mount_at(at(w.root, "dev"), type, opts));
+	ck_assert_str_eq(type, "tmpfs");
+	ck_assert(has_opt(opts, "nosuid"));
+	ck_assert(mount_at(at(w.root, "dev/pts"), type, NULL));
+	ck_assert_str_eq(type, "devpts");
+	ck_assert(mount_at(at(w.root, "dev/shm"), type, opts));
+	ck_assert(has_opt(opts, "noexec") && has_opt(opts, "nodev"));
+	ck_assert(mount_at(at(w.root, "dev/mqueue"), type, NULL));
+	ck_assert_str_eq(type, "mqueue");
+	ck_assert(mount_at(at(w.root, "sys"), type, opts));
+	ck_assert_str_eq(type, "sysfs");
+	ck_assert(has_opt(opts, "ro"));
+	ck_assert(mount_at(at(w.root, "sys/fs/cgroup"), type, opts));
+	ck_assert(has_opt(opts, "ro"));
+	if (!strcmp(type, "tmpfs")) {
+		/* a v1/hybrid host: one read-only bind per hierarchy we are in */
+		ck_assert(mount_at(at(w.root, "sys/fs/cgroup/memory"), type, opts));
+		ck_assert_str_eq(type, "cgroup");
+		ck_assert(has_opt(opts, "ro"));
+	}
+	ck_assert(mount_at(at(w.root, "data"), NULL, opts));
+	ck_assert(has_opt(opts, "ro"));
+	ck_assert_int_eq(open(at(w.root, "data/new"), O_CREAT | O_WRONLY | O_CLOEXEC, 0644), -1);
+	ck_assert_int_eq(errno, EROFS);
+	ck_assert_int_eq(read_file_at(AT_FDCWD, at(w.root, "etc/hostname"), &p, NULL, 4096), 0);
+	ck_assert_str_eq(p, "from the bundle\n");
+	free(p);
+	ck_assert_int_eq(stat(at(w.root, "deep/new/file"), &st), 0);
+	ck_assert(S_ISREG(st.st_mode));
+	ck_assert(mount_at(at(w.root, "opt"), type, NULL));
+	ck_assert_str_eq(type, "tmpfs");
+	ck_assert_int_eq(read_file_at(AT_FDCWD, at(w.root, "opt/sub/data"), &p, NULL, 4096), 0);
+	ck_assert_str_eq(p, "copied up\n");
+	free(p);
+
+	assert_chr(at(w.root, "dev/null"), 1, 3, 0666);
+	assert_chr(at(w.root, "dev/zero"), 1, 5, 0666);
+	assert_chr(at(w.root, "dev/full"), 1, 7, 0666);
+	assert_chr(at(w.root, "dev/random"), 1, 8, 0666);
+	assert_chr(at(w.root, "dev/urandom"), 1, 9, 0666);
+	assert_chr(at(w.root, "dev/tty"), 5, 0, 0666);
+	assert_chr(at(w.root, "dev/fuse"), 10, 229, 0600);
+	ck_assert_int_eq(stat(at(w.root, "dev/fuse"), &st), 0);
+	ck_assert(st.st_uid == 1000 && st.st_gid == 1001);
+	assert_chr(at(w.root, "dev/a/b/mynull"), 1, 3, 0);
+	ck_assert_int_eq(lstat(at(w.root, "dev/fifo"), &st), 0);
+	ck_assert(S_ISFIFO(st.st_mode) && (st.st_mode & 0777) == 0640);
+	assert_link(at(w.root, "dev/fd"), "/proc/self/fd");
+	assert_link(at(w.root, "dev/stdin"), "/proc/self/fd/0");
+	assert_link(at(w.root, "dev/stdout"), "/proc/self/fd/1");
+	assert_link(at(w.root, "dev/stderr"), "/proc/self/fd/2");
+	assert_link(at(w.root, "dev/ptmx"), "pts/ptmx");
+	assert_link(at(w.root, "dev/core"), "/proc/kcore");
+
+	ck_assert_int_ge(w.ctx.rootfd, 0);
+	ck_assert_int_eq(fstat(w.ctx.rootfd, &st), 0);
+	ck_assert_int_eq(stat(w.root, &st2), 0);
+	ck_assert(st.st_ino == st2.st_ino);
+	ck_assert_int_eq(fstat(w.ctx.devnull_fd, &st), 0);
+	ck_assert(S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3));
+	ck_assert_uint_eq(count_entries(w.out), 1);
+	rootfs_ctx_release(&w.ctx);
+	ck_assert_int_eq(w.ctx.rootfd, -1);
+}
+END_TEST
+
+START_TEST(mount_errors_name_the_mount)
+{
+	struct world w = { 0 };
+
+	world_init(&w);
+	add_mount(&w, "/proc", "proc", "proc", 0, NULL);
+	add_mount(&w, "/weird", "nosuchfs", "x", 0, NULL);
+	ck_assert_int_eq(prepare(&w), -ENODEV);
+	ck_assert_msg(strstr(w.err.msg, "mounts[1] (/weird): ") == w.err.msg, "%s", w.err.msg);
+	ck_assert_msg(strstr(w.err.msg, "nosuchfs"), "%s", w.err.msg);
+
+	w.spec.n_mounts = 0;
+	add_mount(&w, "/dev/shm", "tmpfs", "shm", 0, "size=lots");
+	ck_assert_int_lt(prepare(&w), 0);
+	ck_assert_msg(strstr(w.err.msg, "mounts[0] (/dev/shm): mount tmpfs: ") == w.err.msg, "%s", w.err.msg);
+
+	w.spec.n_mounts = 0;
+	add_bind(&w, "/x", "no-such-source", 0);
+	ck_assert_int_eq(prepare(&w), -ENOENT);
+	ck_assert_msg(strstr(w.err.msg, "mounts[0] (/x): ") && strstr(w.err.msg, "no-such-source"), "%s",
+		      w.err.msg);
+}
+END_TEST
+
+/* /dev as a symlink out of the root, three ways: everything still lands inside the root. */
+START_TEST(hostile_dev_symlink)
+{
+	static const char *const targets[] = { "/../../..", "/etc" };
+	static const char *const landed[] = { "null", "etc/null" };
+	struct world w = { 0 };
+	struct stat st;
+
+	world_init(&w);
+	ck_assert_int_eq(rmdir(at(w.root, "dev")), 0);
+	ck_assert_int_eq(symlink(targets[_i], at(w.root, "dev")), 0);
+	ck_assert_int_eq(lstat("/etc/null", &st), -1);
+	ck_assert_msg(prepare(&w) == 0, "%s", w.err.msg);
+	ck_assert_int_eq(lstat("/etc/null", &st), -1);
+	ck_assert_int_eq(lstat("/etc/fd", &st), -1);
+	ck_assert_int_eq(lstat("/null", &st), -1);
+	ck_assert_int_eq(lstat(at(w.bundle, "null"), &st), -1);
+	assert_chr(at(w.root, landed[_i]), 1, 3, 0666);
+}
+END_TEST
+
+START_TEST(hostile_dev_symlink_host_path)
+{
+	struct world w = { 0 };
+	char inroot[PATH_MAX];
+
+	world_init(&w);
+	ck_assert_int_eq(rmdir(at(w.root, "dev")), 0);
+	ck_assert_int_eq(symlink(w.out, at(w.root, "dev")), 0);
+	add_mount(&w, "/dev/shm", "tmpfs", "shm", 0, NULL);
+	ck_assert_msg(prepare(&w) == 0, "%s", w.err.msg);
+	ck_assert_uint_eq(count_entries(w.out), 0);
+	ck_assert(!mount_at(at(w.out, "shm"), NULL, NULL));
+	snprintf(inroot, sizeof(inroot), "%s%s", w.root, w.out);
+	assert_chr(at(inroot, "null"), 1, 3, 0666);
+	ck_assert(mount_at(at(inroot, "shm"), NULL, NULL));
+}
+END_TEST
+
+START_TEST(hostile_mount_destination_symlink)
+{
+	struct world w = { 0 };
+	char inroot[PATH_MAX];
+
+	world_init(&w);
+	ck_assert_int_eq(symlink(w.out, at(w.root, "abs")), 0);
+	ck_assert_int_eq(symlink("../../../../../../../../..", at(w.root, "rel")), 0);
+	ck_assert_int_eq(symlink("/etc/passwd", at(w.root, "etc/pw")), 0);
+	add_mount(&w, "/abs/sub", "tmpfs", "tmpfs", 0, NULL);
+	add_mount(&w, "/rel/tmp/x", "tmpfs", "tmpfs", 0, NULL);
+	add_bind(&w, "/etc/pw", "hostname", 0);
+	ck_assert_msg(prepare(&w) == 0, "%s", w.err.msg);
+	ck_assert_uint_eq(count_entries(w.out), 0);
+	ck_assert(!mount_at(at(w.out, "sub"), NULL, NULL));
+	ck_assert(!mount_at("/tmp/x", NULL, NULL));
+	ck_assert(!mount_at("/etc/passwd", NULL, NULL));
+	snprintf(inroot, sizeof(inroot), "%s%s", w.root, w.out);
+	ck_assert(mount_at(at(inroot, "sub"), NULL, NULL));
+	ck_assert(mount_at(at(w.root, "tmp/x"), NULL, NULL));
+	ck_assert(mount_at(at(w.root, "etc/passwd"), NULL, NULL));
+}
+END_TEST
+
+START_TEST(userns_devices_are_bind_mounts)
+{
+	struct world w = { 0 };
+	char type[64];
+
+	world_init(&w);
+	add_mount(&w, "/dev", "tmpfs", "tmpfs", MS_NOSUID, "mode=755");
+	rootfs_ctx_init(&w.ctx, &w.spec, w.root);
+	w.ctx.in_userns = true;
+	ck_assert_msg(rootfs_prepare(&w.ctx, &w.err) == 0, "%s", w.err.msg);
+	assert_chr(at(w.root, "dev/null"), 1, 3, 0);
+	ck_assert(mount_at(at(w.root, "dev/null"), type, NULL));
+	ck_assert_str_eq(type, "devtmpfs");
+	ck_assert(mount_at(at(w.root, "dev/urandom"), NULL, NULL));
+}
+END_TEST
+
+START_TEST(idmapped_bind)
+{
+	struct world w = { 0 };
+	struct spec_id_mapping map = { .container_id = 0, .host_id = 100000, .size = 65536 };
+	struct spec_mount *m;
+	struct stat st;
+
+	world_init(&w);
+	mkdirs(at(w.out, "owned"));
+	m = add_bind(&w, "/idm", at(w.out, "owned"), 0);
+	m->opts.idmap = true;
+	m->uid_mappings = m->gid_mappings = &map;
+	m->n_uid_mappings = m->n_gid_mappings = 1;
+	if (_i == 1) {
+		/* as pid 1 of a new pid namespace, like the container's init: /proc shows other pids */
+		int status;
+		pid_t pid;
+
+		ck_assert_int_eq(unshare(CLONE_NEWPID), 0);
+		pid = fork();
+		if (pid == 0) {
+			if (prepare(&w) < 0) {
+				fprintf(stderr, "idmapped_bind in a pid namespace: %s\n", w.err.msg);
+				_exit(1);
+			}
+			_exit(stat(at(w.root, "idm"), &st) == 0 && st.st_uid == 100000 ? 0 : 2);
+		}
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d", status);
+		return;
+	}
+	ck_assert_msg(prepare(&w) == 0, "%s", w.err.msg);
+	ck_assert_int_eq(stat(at(w.root, "idm"), &st), 0);
+	ck_assert_int_eq(st.st_uid, 100000);
+	ck_assert_int_eq(st.st_gid, 100000);
+
+	w.spec.n_mounts = 0;
+	m = add_bind(&w, "/idm2", at(w.out, "owned"), 0);
+	m->opts.idmap = true;
+	ck_assert_int_eq(prepare(&w), -EINVAL);
+	ck_assert_msg(strstr(w.err.msg, "mounts[0] (/idm2): "), "%s", w.err.msg);
+}
+END_TEST
+
+/* `berth spec`'s document through the real parser: every default mount, mask and read-only path. */
+START_TEST(default_spec_end_to_end)
+{
+	struct world w = { 0 };
+	struct spec *spec = NULL;
+	char *json = spec_default_json(false);
+	struct stat st;
+
+	world_init(&w);
+	ck_assert_msg(spec_parse(json, strlen(json), &spec, &w.err) == 0, "%s", w.err.msg);
+	free(json);
+	rootfs_ctx_init(&w.ctx, spec, w.root);
+	ck_assert_msg(rootfs_prepare(&w.ctx, &w.err) == 0, "%s", w.err.msg);
+	ck_assert_msg(rootfs_pivot(&w.ctx, &w.err) == 0, "%s", w.err.msg);
+	ck_assert_msg(rootfs_finish(&w.ctx, &w.err) == 0, "%s", w.err.msg);
+	ck_assert_int_eq(stat("/proc/self/exe", &st), 0);
+	ck_assert_int_eq(stat("/sys/kernel", &st), 0);
+	ck_assert_int_eq(access("/dev/pts/ptmx", F_OK), 0);
+	assert_chr("/dev/null", 1, 3, 0666);
+	assert_chr("/proc/timer_list", 1, 3, 0);
+	ck_assert_int_eq(open("/proc/sys/kernel/hostname", O_WRONLY | O_CLOEXEC), -1);
+	ck_assert_int_eq(errno, EROFS);
+	ck_assert_int_eq(mkdir("/newdir", 0755), -1);
+	ck_assert_int_eq(errno, EROFS);
+	ck_assert_int_eq(mkdir("/dev/shm/ok", 0755), 0);
+	rootfs_ctx_release(&w.ctx);
+	spec_free(spec);
+}
+END_TEST
+
+/* The container sees its own cgroup, never the host's whole hierarchy: with a bind of our cgroup
+ * (0) or a fresh mount in our own cgroup namespace (1). */
+START_TEST(cgroup_shows_only_our_cgroup)
+{
+	struct world w = { 0 };
+	char type[64], *cgroups = NULL, *line, *first = NULL;
+	struct stat st;
+
+	world_init(&w);
+	ck_assert_int_eq(read_file_at(AT_FDCWD, "/proc/self/cgroup", &cgroups, NULL, 65536), 0);
+	if (_i == 1) {
+		ck_assert_int_eq(unshare(CLONE_NEWCGROUP), 0);
+		w.spec.linux_.namespaces[SPEC_NS_CGROUP].present = true;
+	}
+	add_mount(&w, "/sys/fs/cgroup", "cgroup", "cgroup", RO_NOEXEC, NULL);
+	ck_assert_msg(prepare(&w) == 0, "%s", w.err.msg);
+	ck_assert(mount_at(at(w.root, "sys/fs/cgroup"), type, NULL));
+	if (!strcmp(type, "cgroup2")) {
+		free(cgroups);
+		return;
+	}
+	ck_assert_str_eq(type, "tmpfs");
+	ck_assert(mount_at(at(w.root, "sys/fs/cgroup/memory"), type, NULL));
+	ck_assert_str_eq(type, "cgroup");
+	ck_assert_int_eq(stat(at(w.root, "sys/fs/cgroup/memory/cgroup.procs"), &st), 0);
+	ck_assert_int_eq(stat(at(w.root, "sys/fs/cgroup/cpu/cgroup.procs"), &st), 0);
+	if ((line = strstr(cgroups, ":memory:/")) && line[9] != '\n') {
+		/* our memory cgroup is /a/b...: the host's /a must not be visible */
+		first = xasprintf("sys/fs/cgroup/memory/%.*s", (int)strcspn(line + 9, "/\n"), line + 9);
+		ck_assert_int_eq(stat(at(w.root, first), &st), -1);
+	}
+	free(first);
+	free(cgroups);
+}
+END_TEST
+
+static void standard_mounts(struct world *w)
+{
+	add_mount(w, "/proc", "proc", "proc", 0, NULL);
+	add_mount(w, "/dev", "tmpfs", "tmpfs", MS_NOSUID, "mode=755");
+	add_mount(w, "/dev/pts", "devpts", "devpts", MS_NOSUID | MS_NOEXEC, PTS_OPTS);
+}
+
+/* Pivot into the root, then masks, read-only paths and a read-only root; checked from inside. */
+START_TEST(pivot_and_finish)
+{
+	struct world w = { 0 };
+	char *masked[] = { "/proc/timer_list", "/proc/acpi", "/etc/secret", "/etc/hostname", "/nope",
+			   "/etc/hostname/x", NULL };
+	char *readonly[] = { "/proc/sys", "/opt", "/nothing", NULL };
+	struct spec_mount *m;
+	char optional[256];
+	struct stat st;
+
+	world_init(&w);
+	mkdirs(at(w.root, "etc/secret"));
+	write_file(at(w.root, "etc/secret/key"), "k");
+	standard_mounts(&w);
+	add_mount(&w, "/tmp", "tmpfs", "tmpfs", 0, NULL);
+	m = add_mount(&w, "/shared", "tmpfs", "tmpfs", 0, NULL);
+	m->opts.propagation[m->opts.n_propagation++] = MS_SHARED;
+	w.spec.linux_.masked_paths = masked;
+	w.spec.linux_.readonly_paths = readonly;
+	w.spec.root_readonly = true;
+	/* 0: pivot_root, 1: --no-pivot, 2: pivot_root with a shared root, which it refuses until unshared */
+	w.spec.linux_.rootfs_propagation = _i == 2 ? MS_SHARED | MS_REC : _i == 1 ? 0 : MS_PRIVATE;
+	ck_assert_msg(prepare(&w) == 0, "%s", w.err.msg);
+	w.ctx.no_pivot = _i == 1;
+	ck_assert_msg(rootfs_pivot(&w.ctx, &w.err) == 0, "%s", w.err.msg);
+	ck_assert_int_eq(access("/bin/busybox", X_OK), 0);
+	ck_assert_int_eq(stat(w.root, &st), -1); /* the host's paths are gone */
+	ck_assert_msg(rootfs_finish(&w.ctx, &w.err) == 0, "%s", w.err.msg);
+
+	assert_chr("/proc/timer_list", 1, 3, 0);
+	assert_chr("/etc/hostname", 1, 3, 0);
+	ck_assert_uint_eq(count_entries("/etc/secret"), 0);
+	ck_assert_uint_eq(count_entries("/proc/acpi"), 0);
+	ck_assert_int_eq(mkdir("/proc/acpi/x", 0755), -1);
+	ck_assert_int_eq(errno, EROFS);
+	ck_assert_int_eq(mkdir("/etc/secret/x", 0755), -1);
+	ck_assert_int_eq(errno, EROFS);
+	ck_assert_int_eq(open("/proc/sys/kernel/hostname", O_WRONLY | O_CLOEXEC), -1);
+	ck_assert_int_eq(errno, EROFS);
+	ck_assert_int_eq(mkdir("/opt/x", 0755), -1);
+	ck_assert_int_eq(errno, EROFS);
+	ck_assert_int_eq(mkdir("/newdir", 0755), -1);
+	ck_assert_int_eq(errno, EROFS);
+	ck_assert_int_eq(mkdir("/tmp/ok", 0755), 0); /* other mounts keep their own flags */
+	ck_assert_int_eq(access("/dev/null", W_OK), 0);
+	mount_optional("/shared", optional, sizeof(optional));
+	ck_assert_msg(strstr(optional, "shared:"), "/shared has [%s]", optional);
+}
+END_TEST
+
+/* Root of a user namespace without its own net/pid namespaces: devices and sysfs become binds, a
+ * read-only root keeps the flags the namespace may not drop. */
+START_TEST(rootless_in_a_user_namespace)
+{
+	struct world w = { 0 };
+	char *masked[] = { "/etc/hostname", "/sys/kernel", NULL };
+	char type[64], opts[512];
+
+	world_init_ns(&w, true);
+	mkdirs(at(w.out, "share"));
+	add_mount(&w, "/dev", "tmpfs", "tmpfs", MS_NOSUID, "mode=755");
+	add_mount(&w, "/dev/pts", "devpts", "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666");
+	add_mount(&w, "/sys", "sysfs", "sysfs", RO_NOEXEC, NULL);
+	add_mount(&w, "/tmp", "tmpfs", "tmpfs", MS_NOSUID | MS_NODEV, NULL);
+	add_bind(&w, "/data", at(w.out, "share"), MS_RDONLY)->opts.recursive = true;
+	w.spec.linux_.masked_paths = masked;
+	w.spec.root_readonly = true;
+	rootfs_ctx_init(&w.ctx, &w.spec, w.root);
+	w.ctx.in_userns = true;
+	ck_assert_msg(rootfs_prepare(&w.ctx, &w.err) == 0, "%s", w.err.msg);
+	ck_assert(mount_at(at(w.root, "sys"), type, opts));
+	ck_assert_str_eq(type, "sysfs");
+	ck_assert(has_opt(opts, "ro"));
+	ck_assert(mount_at(at(w.root, "dev/null"), NULL, NULL));
+	ck_assert_msg(rootfs_pivot(&w.ctx, &w.err) == 0, "%s", w.err.msg);
+	ck_assert_msg(rootfs_finish(&w.ctx, &w.err) == 0, "%s", w.err.msg);
+	assert_chr("/dev/null", 1, 3, 0);
+	assert_chr("/etc/hostname", 1, 3, 0);
+	ck_assert_uint_eq(count_entries("/sys/kernel"), 0);
+	ck_assert_int_eq(mkdir("/newdir", 0755), -1);
+	ck_assert_int_eq(errno, EROFS);
+	ck_assert_int_eq(mkdir("/data/x", 0755), -1);
+	ck_assert_int_eq(errno, EROFS);
+	ck_assert_int_eq(mkdir("/tmp/ok", 0755), 0);
+}
+END_TEST
+
+/* maskedPaths with the image's /dev/null a symlink to a host file: the mask is still the real 1:3. */
+START_TEST(masks_ignore_a_hostile_dev_null)
+{
+	struct world w = { 0 };
+	char *masked[] = { "/etc/hostname", "/proc/timer_list", NULL };
+	char fakedev[PATH_MAX];
+
+	world_init(&w);
+	snprintf(fakedev, sizeof(fakedev), "%s/fakedev", w.bundle);
+	mkdirs(fakedev);
+	ck_assert_int_eq(symlink("/etc/passwd", at(fakedev, "null")), 0);
+	add_mount(&w, "/proc", "proc", "proc", 0, NULL);
+	add_bind(&w, "/dev", fakedev, 0)->opts.recursive = true;
+	w.spec.linux_.masked_paths = masked;
+	ck_assert_msg(prepare(&w) == 0, "%s", w.err.msg);
+	ck_assert_uint_eq(count_entries(fakedev), 1); /* /dev is bound: berth adds nothing there */
+	ck_assert_msg(rootfs_pivot(&w.ctx, &w.err) == 0, "%s", w.err.msg);
+	ck_assert_msg(rootfs_finish(&w.ctx, &w.err) == 0, "%s", w.err.msg);
+	assert_chr("/etc/hostname", 1, 3, 0);
+	assert_chr("/proc/timer_list", 1, 3, 0);
+}
+END_TEST
+
+static int open_pty(int *master)
+{
+	char name[64];
+	int slave;
+
+	*master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	ck_assert_msg(*master >= 0, "open /dev/ptmx: %s", strerror(errno));
+	ck_assert_int_eq(unlockpt(*master), 0);
+	ck_assert_int_eq(ptsname_r(*master, name, sizeof(name)), 0);
+	slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	ck_assert_msg(slave >= 0, "open %s: %s", name, strerror(errno));
+	return slave;
+}
+
+START_TEST(console_is_the_pty)
+{
+	struct world w = { 0 };
+	struct error err = { 0 };
+	struct stat st, pty;
+	int master, slave;
+
+	world_init(&w);
+	standard_mounts(&w);
+	ck_assert_msg(prepare(&w) == 0, "%s", w.err.msg);
+	ck_assert_msg(rootfs_pivot(&w.ctx, &w.err) == 0, "%s", w.err.msg);
+	slave = open_pty(&master);
+	if (_i == 1)
+		write_file("/dev/console", "pre-existing file");
+	if (_i == 2)
+		ck_assert_int_eq(symlink("/etc/hostname", "/dev/console"), 0);
+	ck_assert_msg(rootfs_mount_console(slave, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(stat("/dev/console", &st), 0);
+	ck_assert_int_eq(fstat(slave, &pty), 0);
+	ck_assert(S_ISCHR(st.st_mode) && st.st_rdev == pty.st_rdev);
+	ck_assert_int_eq(lstat("/etc/hostname", &st), 0);
+	ck_assert(S_ISREG(st.st_mode) && st.st_size == 6); /* "image\n": the symlink's target untouched */
+}
+END_TEST
+
+START_TEST(console_refuses_dir_and_fifo)
+{
+	struct world w = { 0 };
+	struct error err = { 0 };
+	int master, slave;
+
+	world_init(&w);
+	standard_mounts(&w);
+	ck_assert_msg(prepare(&w) == 0, "%s", w.err.msg);
+	ck_assert_msg(rootfs_pivot(&w.ctx, &w.err) == 0, "%s", w.err.msg);
+	slave = open_pty(&master);
+	if (_i == 0)
+		ck_assert_int_eq(mkfifo("/dev/console", 0600), 0);
+	else
+		ck_assert_int_eq(mkdir("/dev/console", 0755), 0);
+	ck_assert_int_eq(rootfs_mount_console(slave, &err), -EINVAL);
+	ck_assert_msg(strstr(err.msg, "/dev/console is a "), "%s", err.msg);
+}
+END_TEST
+
+static Suite *rootfs_suite(void)
+{
+	Suite *s = suite_create("rootfs");
+	TCase *tc = tcase_create("prepare");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, prepare_mounts_and_devices);
+	tcase_add_test(tc, mount_errors_name_the_mount);
+	tcase_add_loop_test(tc, hostile_dev_symlink, 0, 2);
+	tcase_add_test(tc, hostile_dev_symlink_host_path);
+	tcase_add_test(tc, hostile_mount_destination_symlink);
+	tcase_add_test(tc, userns_devices_are_bind_mounts);
+	tcase_add_loop_test(tc, idmapped_bind, 0, 2);
+	tcase_add_test(tc, default_spec_end_to_end);
+	tcase_add_loop_test(tc, cgroup_shows_only_our_cgroup, 0, 2);
+	tcase_add_loop_test(tc, pivot_and_finish, 0, 3);
+	tcase_add_test(tc, rootless_in_a_user_namespace);
+	tcase_add_test(tc, masks_ignore_a_hostile_dev_null);
+	tcase_add_loop_test(tc, console_is_the_pty, 0, 3);
+	tcase_add_loop_test(tc, console_refuses_dir_and_fifo, 0, 2);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr;
+	char *cmd;
+	int failed;
+
+	skip_unless_root();
+	if (!mkdtemp(base)) {
+		perror("mkdtemp");
+		return EXIT_FAILURE;
+	}
+	sr = srunner_create(rootfs_suite());
+	/* each test unshares its mount namespace: it must run in a child, never in this process */
+	srunner_set_fork_status(sr, CK_FORK);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	/* the mounts lived in the children's namespaces: here the tree is plain directories */
+	cmd = xasprintf("rm -rf --one-file-system '%s'", base);
+	if (system(cmd) != 0)
+		fprintf(stderr, "test_rootfs: could not remove %s\n", base);
+	free(cmd);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
