@@ -1,5 +1,7 @@
 /* Checks of a parsed spec against what a create can do, before anything exists. */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "runtime/container_internal.h"
@@ -40,6 +42,31 @@ static int validate_sysctls(const struct spec_linux *lx, struct error *err)
 	return 0;
 }
 
+static bool lsm_enabled(const char *path)
+{
+	char c = 'N';
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return false;
+	if (fread(&c, 1, 1, f) != 1)
+		c = 'N';
+	fclose(f);
+	return c == 'Y' || c == '1' || c == '0';
+}
+
+/* Like runc, a label for an LSM the host does not run is ignored; one the host runs must not be. */
+static int validate_lsm(const struct spec *spec, struct error *err)
+{
+	const struct spec_process *p = &spec->process;
+
+	if (p->apparmor_profile && *p->apparmor_profile && lsm_enabled("/sys/module/apparmor/parameters/enabled"))
+		return error_set(err, ENOTSUP, "process.apparmorProfile: AppArmor profiles are not supported yet");
+	if (p->selinux_label && *p->selinux_label && lsm_enabled("/sys/fs/selinux/enforce"))
+		return error_set(err, ENOTSUP, "process.selinuxLabel: SELinux labels are not supported yet");
+	return 0;
+}
+
 int container_validate_spec(const struct spec *spec, const struct container_opts *o, struct error *err)
 {
 	const struct spec_linux *lx = &spec->linux_;
@@ -63,5 +90,7 @@ int container_validate_spec(const struct spec *spec, const struct container_opts
 	if (lx->namespaces[SPEC_NS_USER].present && !lx->namespaces[SPEC_NS_USER].path &&
 	    (!lx->n_uid_mappings || !lx->n_gid_mappings))
 		return error_set(err, EINVAL, "linux.uidMappings: a new user namespace needs uid and gid mappings");
+	if (validate_lsm(spec, err) < 0)
+		return -err->errnum;
 	return validate_sysctls(lx, err);
 }

@@ -7,10 +7,11 @@ setup() {
 	setup_bundle
 }
 
-# Add a linux.devices entry (a jq object) and allow it in the device cgroup where one is used.
+# Add a linux.devices entry (a jq object); allow it in the device cgroup only when the config has one
+# (runc's default spec denies all), since the bundles otherwise carry no linux.resources.
 dev_add() {
 	cfg ".linux.devices += [$1]"
-	cfg '.linux.resources.devices += [{allow: true, access: "rwm"}]'
+	cfg 'if .linux.resources.devices then .linux.resources.devices += [{allow: true, access: "rwm"}] else . end'
 }
 
 # Check one default device: default_dev NAME MAJOR MINOR (stat %t:%T is hex, all are < 10 here).

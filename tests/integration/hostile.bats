@@ -101,6 +101,48 @@ dev_symlink_run() {
 	dev_symlink_run "$hd" "$hd"
 }
 
+@test "hostile: rootfs /dev/pts, /dev/shm, /dev/mqueue symlinked out, without a /dev tmpfs, stay inside" {
+	local hd=$BATS_TEST_TMPDIR/host-sub
+	mkdir "$hd"
+	echo orig >"$hd/orig"
+	drop_mount /dev
+	ln -s "$hd" "$BUNDLE/rootfs/dev/pts"
+	ln -s "$(climb_to "$BUNDLE/rootfs/dev" "$hd")" "$BUNDLE/rootfs/dev/shm"
+	ln -s ../../../host-sub "$BUNDLE/rootfs/dev/mqueue"
+	run run_ctr sh -c 'for d in /dev/pts /dev/shm /dev/mqueue; do
+		[ -e $d/orig ] && echo "LEAK $d"; echo "$d $(stat -f -c %T $d/)"; done'
+	echo "status $status: $output"
+	only_has "$hd" orig
+	[ -z "$(host_mounts_here)" ]
+	[ "$status" -eq 0 ]
+	[[ "$output" != *LEAK* ]]
+	[[ "$output" == *"/dev/pts devpts"* ]]
+	[[ "$output" == *"/dev/shm tmpfs"* ]]
+	[[ "$output" == *"/dev/mqueue mqueue"* ]]
+}
+
+@test "hostile: maskedPaths and readonlyPaths that are symlinks out never expose the host" {
+	local hd=$BATS_TEST_TMPDIR/host-paths
+	mkdir "$hd"
+	echo host-secret >"$hd/secret"
+	ln -s "$hd" "$BUNDLE/rootfs/masked-abs"
+	ln -s ../../host-paths "$BUNDLE/rootfs/masked-rel"
+	ln -s "$hd" "$BUNDLE/rootfs/ro-abs"
+	ln -s ../../host-paths "$BUNDLE/rootfs/ro-rel"
+	cfg '.linux.maskedPaths += ["/masked-abs", "/masked-rel"] | .linux.readonlyPaths += ["/ro-abs", "/ro-rel"]
+		| .root.readonly = false'
+	run run_ctr sh -c 'for d in /masked-abs /masked-rel /ro-abs /ro-rel; do
+		cat $d/secret 2>/dev/null; echo pwned >$d/new 2>/dev/null && echo "wrote $d"; done; echo end'
+	echo "status $status: $output"
+	only_has "$hd" secret
+	[ "$(cat "$hd/secret")" = host-secret ]
+	[ -z "$(host_mounts_here)" ]
+	[[ "$output" != *host-secret* ]]
+	if [ "$status" -eq 0 ]; then
+		[[ "$output" == *end* ]]
+	fi
+}
+
 # Mask /etc/h6-secret and /proc/timer_list; the masked paths must be the real null device and HOSTFILE untouched.
 masked_check() {
 	local hostfile=$1

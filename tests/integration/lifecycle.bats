@@ -62,6 +62,26 @@ wait_for_text() {
 	[ -z "$(pids_of sleep "$MARK")" ]
 }
 
+@test "lifecycle: the waiting init holds none of the caller's fds, so create | cat returns" {
+	set_args sleep "$MARK"
+	local f=$BATS_TEST_TMPDIR/callers-file
+	(
+		exec 7>"$f"
+		create_ctr
+	)
+	local pid
+	pid=$(state_field pid)
+	run ls -l "/proc/$pid/fd"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *callers-file* ]]
+	# a pipe the caller holds on fd 5 (not stdio) must reach EOF while the container waits
+	CID=$CID-pipe
+	BERTH=$BERTH ROOT=$ROOT BUNDLE=$BUNDLE CID=$CID BATS_TEST_TMPDIR=$BATS_TEST_TMPDIR run timeout 10 \
+		bash -c "$(declare -f create_ctr _detached); { create_ctr 5>&1; } | cat >/dev/null 2>&1"
+	[ "$status" -eq 0 ]
+	[ "$(state_field status)" = created ]
+}
+
 @test "lifecycle: start runs the process, state becomes running, then stopped when it ends" {
 	set_args sleep "$MARK"
 	create_ctr

@@ -53,7 +53,7 @@ userns_cfg() {
 # Start a first, long-running container "${CID}a" from the current config; sets FIRST_PID.
 start_first() {
 	set_args sleep 1000
-	rt run -d --bundle "$BUNDLE" "${CID}a" </dev/null >/dev/null 2>&1
+	timeout 20 "$BERTH" --root "$ROOT" run -d --bundle "$BUNDLE" "${CID}a" </dev/null >/dev/null 2>&1
 	FIRST_PID=$(rt state "${CID}a" | jq -r .pid)
 	[ -n "$FIRST_PID" ] && [ "$FIRST_PID" -gt 0 ]
 	kill -0 "$FIRST_PID"

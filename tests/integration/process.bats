@@ -12,6 +12,13 @@ setup_file() {
 
 setup() {
 	setup_bundle
+	RECVTTY_PID=
+}
+
+teardown() {
+	# A receiver left by a failed terminal test would listen forever.
+	[ -z "$RECVTTY_PID" ] || kill "$RECVTTY_PID" 2>/dev/null || true
+	teardown_containers
 }
 
 # Set every capability set to the given JSON array, then override single sets with caps_set.
@@ -369,8 +376,8 @@ run_tty() {
 	cfg '.process.terminal = true'
 	set_args "$@"
 	start_recvtty
-	rt create --bundle "$BUNDLE" --console-socket "$SOCK" "$CID" </dev/null
-	rt start "$CID" </dev/null
+	timeout 20 "$BERTH" --root "$ROOT" create --bundle "$BUNDLE" --console-socket "$SOCK" "$CID" </dev/null
+	timeout 20 "$BERTH" --root "$ROOT" start "$CID" </dev/null
 	local i
 	for ((i = 0; i < 100; i++)); do
 		kill -0 "$RECVTTY_PID" 2>/dev/null || break
@@ -382,6 +389,7 @@ run_tty() {
 		return 1
 	fi
 	wait "$RECVTTY_PID"
+	RECVTTY_PID=
 	TTY_TEXT=$(tr -d '\r' <"$TTY_OUT")
 	echo "$TTY_TEXT"
 }
