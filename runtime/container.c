@@ -283,34 +283,52 @@ int container_create(const struct container_opts *o, struct error *err)
 	return r;
 }
 
-/* Open the fifo for reading: the init's blocked open returns and it writes one byte, then execs. */
+/* Open the fifo for reading: the init's blocked open returns, it runs the startContainer hooks,
+ * writes "0" and execs, which closes its end: EOF means the process runs. "E<message>" instead
+ * means a hook or the exec failed. */
 static int release_init(int dirfd, const struct state *st, struct error *err)
 {
 	cleanup_close int fifo = openat(dirfd, STATE_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	cleanup_close int pidfd = syscall(SYS_pidfd_open, st->pid, 0);
-	char byte;
+	char buf[ERROR_MSG_MAX];
+	size_t len = 0;
 
 	if (fifo < 0)
 		return error_sys(err, "open exec fifo");
 	if (pidfd < 0 || state_pid_starttime(st->pid) != st->pid_start)
 		return error_set(err, ESRCH, "container init %d is gone", st->pid);
+	if (unlinkat(dirfd, STATE_EXEC_FIFO, 0) < 0)
+		return error_sys(err, "remove exec fifo");
 	for (;;) {
 		struct pollfd p[2] = { { .fd = fifo, .events = POLLIN }, { .fd = pidfd, .events = POLLIN } };
 
-		if (poll(p, 2, -1) < 0) {
+		if (poll(p, len ? 1 : 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return error_sys(err, "wait for the init");
 		}
-		if (p[0].revents & POLLIN) {
-			if (read(fifo, &byte, 1) == 1)
+		if (p[0].revents) {
+			ssize_t n = read(fifo, buf + len, sizeof(buf) - 1 - len);
+
+			if (n > 0)
+				len += n;
+			else if (n == 0 && len)
+				break; /* EOF after our byte: execve closed the init's end */
+			else if (n == 0 && p[1].revents)
+				return error_set(err, ESRCH, "container init exited before start");
+			else if (n < 0 && errno != EAGAIN && errno != EINTR)
+				return error_sys(err, "read exec fifo");
+			if (len == sizeof(buf) - 1)
 				break;
+			continue;
 		}
-		if (p[1].revents)
+		if (!len && p[1].revents)
 			return error_set(err, ESRCH, "container init exited before start");
 	}
-	if (unlinkat(dirfd, STATE_EXEC_FIFO, 0) < 0)
-		return error_sys(err, "remove exec fifo");
+	buf[len] = '\0';
+	char *failure = strchr(buf, 'E');
+	if (failure)
+		return error_set(err, 0, "%s", failure + 1);
 	log_debug("start %s: init %d released", st->id, st->pid);
 	return 0;
 }

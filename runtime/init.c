@@ -325,40 +325,65 @@ static int resolve_executable(struct init_state *s, struct error *err)
 	return error_set(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", arg0);
 }
 
-/* Only stdio and the preserved fds may cross execve; everything of ours is close-on-exec. */
+/* close every fd from `from` up, except the ascending list `keep` */
+static int close_fds_except(int from, const int *keep, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (keep[i] < from)
+			continue;
+		if (keep[i] > from && syscall(SYS_close_range, from, keep[i] - 1, 0) < 0)
+			return -errno;
+		from = keep[i] + 1;
+	}
+	return syscall(SYS_close_range, from, ~0U, 0) < 0 ? -errno : 0;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+/* While it waits for `start` the init holds only stdio, the preserved fds and its own three: none
+ * of the caller's fds (a pipe held open here would block whoever reads it). */
 static int prepare_fds(struct init_state *s, struct error *err)
 {
 	int n = s->a->preserve_fds;
+	int keep[] = { s->a->sync_fd, s->a->fifo_fd, s->procfd, log_fd() };
 
 	for (int i = 0; i < n; i++) {
 		int fd = 3 + i;
 
 		if (s->a->fd_absent && s->a->fd_absent[i])
-			continue;
-		if (fd == s->a->sync_fd || fd == s->a->fifo_fd || fd == s->procfd)
-			continue;
-		if (fcntl(fd, F_SETFD, 0) < 0 && errno != EBADF)
+			close(fd);
+		else if (fcntl(fd, F_SETFD, 0) < 0 && errno != EBADF)
 			return error_sys(err, "--preserve-fds: fd %d", fd);
 	}
-	if (syscall(SYS_close_range, 3 + n, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-		return error_sys(err, "mark fds close-on-exec");
+	qsort(keep, ARRAY_SIZE(keep), sizeof(keep[0]), cmp_int);
+	if (close_fds_except(3 + n, keep, ARRAY_SIZE(keep)) < 0)
+		return error_sys(err, "close inherited fds");
 	return 0;
 }
 
-/* Block until `berth start` opens the fifo for reading. */
+/* Block until `berth start` opens the fifo for reading; return our write end (close-on-exec, so
+ * `start` sees EOF exactly when execve succeeds). */
 static int wait_for_start(struct init_state *s, struct error *err)
 {
 	int fd = procfs_reopen_fd(s->procfd, s->a->fifo_fd, O_WRONLY, err);
 
-	if (fd < 0)
-		return fd;
-	if (write_all(fd, "0", 1) < 0) {
-		close(fd);
-		return error_sys(err, "exec fifo");
-	}
-	close(fd);
 	close_quietly(s->a->fifo_fd);
-	return 0;
+	s->a->fifo_fd = -1;
+	return fd;
+}
+
+/* After start the only way to tell `start` what went wrong is the fifo: "E" and the message. */
+_Noreturn static void fail_after_start(struct init_args *a, int fifo, const struct error *err)
+{
+	if (fifo >= 0) {
+		(void)write_all(fifo, "E", 1);
+		(void)write_all(fifo, err->msg, strlen(err->msg));
+	}
+	log_error("container %s: %s", a->id, err->msg);
+	_exit(127);
 }
 
 static int run_own_hooks(struct init_state *s, enum spec_hook_kind kind, const char *state, struct error *err)
@@ -416,6 +441,7 @@ static int setup_before_start(struct init_state *s, struct error *err)
 		return r;
 	if ((r = resolve_executable(s, err)) < 0)
 		return r;
+	rootfs_ctx_release(&s->rootfs);
 	return prepare_fds(s, err);
 }
 
@@ -438,17 +464,17 @@ _Noreturn void init_run(struct init_args *a)
 		_exit(1);
 	close_quietly(a->sync_fd);
 
-	if (wait_for_start(&s, &err) < 0 ||
-	    run_own_hooks(&s, SPEC_HOOK_START_CONTAINER, s.state_created, &err) < 0)
-		goto fail_after_start;
+	int fifo = wait_for_start(&s, &err);
+	if (fifo < 0)
+		fail_after_start(a, -1, &err);
+	if (run_own_hooks(&s, SPEC_HOOK_START_CONTAINER, s.state_created, &err) < 0)
+		fail_after_start(a, fifo, &err);
 	close_quietly(s.procfd);
-	rootfs_ctx_release(&s.rootfs);
+	/* "0": hooks done; EOF follows at execve */
+	if (write_all(fifo, "0", 1) < 0)
+		_exit(127);
 	char *no_env[] = { NULL };
 	execve(s.exec_path, a->spec->process.args, a->spec->process.env ? a->spec->process.env : no_env);
 	error_sys(&err, "exec %s", s.exec_path);
-fail_after_start:
-	log_error("container %s: %s", a->id, err.msg);
-	if (log_to_file())
-		dprintf(STDERR_FILENO, "berth: container %s: %s\n", a->id, err.msg);
-	_exit(127);
+	fail_after_start(a, fifo, &err);
 }

@@ -98,11 +98,14 @@ setup() {
 	local log=$BATS_TEST_TMPDIR/log.json
 	run "$BERTH" --root "$ROOT" --log "$log" --log-format json start "missing-$CID"
 	[ "$status" -eq 1 ]
+	# the error also reaches stderr
+	[[ "$output" == *"does not exist"* ]]
 	[ -s "$log" ]
 	# every line is a JSON object with level, msg and time
 	while IFS= read -r line; do
 		jq -e 'type == "object" and (.level | type == "string") and (.msg | type == "string")
-			and (.time | type == "string")' <<<"$line" >/dev/null || { echo "bad line: $line"; false; }
+			and (.time | type == "string")' <<<"$line" >/dev/null ||
+			{ echo "bad line: $line"; false; }
 	done <"$log"
 	jq -e -s 'map(select(.level == "error" and (.msg | test("does not exist")))) | length >= 1' "$log"
 	# time is RFC 3339
@@ -139,7 +142,8 @@ setup() {
 
 @test "cli: --flag=value and single-dash long flags are accepted" {
 	local pidfile=$BATS_TEST_TMPDIR/pid
-	"$BERTH" --root="$ROOT" create --bundle="$BUNDLE" --pid-file="$pidfile" "$CID" </dev/null &>/dev/null 3>&-
+	"$BERTH" --root="$ROOT" create --bundle="$BUNDLE" --pid-file="$pidfile" "$CID" \
+		</dev/null &>/dev/null 3>&-
 	[ -d "$ROOT/$CID" ]
 	[ -s "$pidfile" ]
 	run "$BERTH" -root "$ROOT" state "$CID"

@@ -73,7 +73,7 @@ build_helper() {
 	local name=$1 src=$TESTS_TOP/tests/integration/$1.c
 	local dir=${BERTH_TEST_CACHE:-/var/tmp/berth-test-cache}/helpers bin tmp
 	shift
-	bin=$dir/$name
+	bin=$dir/$name$(printf '%s' "$@" | tr -c 'a-zA-Z0-9' _)
 	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
 		mkdir -p "$dir"
 		tmp=$(mktemp "$dir/.$name.XXXXXX")

@@ -102,23 +102,24 @@ dev_symlink_run() {
 }
 
 @test "hostile: rootfs /dev/pts, /dev/shm, /dev/mqueue symlinked out, without a /dev tmpfs, stay inside" {
-	local hd=$BATS_TEST_TMPDIR/host-sub
-	mkdir "$hd"
-	echo orig >"$hd/orig"
+	local h=$BATS_TEST_TMPDIR d
+	mkdir "$h/host-pts" "$h/host-shm" "$h/host-mq"
+	for d in host-pts host-shm host-mq; do echo orig >"$h/$d/orig"; done
 	drop_mount /dev
-	ln -s "$hd" "$BUNDLE/rootfs/dev/pts"
-	ln -s "$(climb_to "$BUNDLE/rootfs/dev" "$hd")" "$BUNDLE/rootfs/dev/shm"
-	ln -s ../../../host-sub "$BUNDLE/rootfs/dev/mqueue"
+	ln -s "$h/host-pts" "$BUNDLE/rootfs/dev/pts"
+	ln -s "$(climb_to "$BUNDLE/rootfs/dev" "$h/host-shm")" "$BUNDLE/rootfs/dev/shm"
+	ln -s ../../../host-mq "$BUNDLE/rootfs/dev/mqueue"
+	# filesystem magic numbers: devpts 1cd1, tmpfs 1021994, mqueue 19800202
 	run run_ctr sh -c 'for d in /dev/pts /dev/shm /dev/mqueue; do
-		[ -e $d/orig ] && echo "LEAK $d"; echo "$d $(stat -f -c %T $d/)"; done'
+		[ -e $d/orig ] && echo "LEAK $d"; echo "$d $(stat -f -c %t $d/)"; done'
 	echo "status $status: $output"
-	only_has "$hd" orig
+	for d in host-pts host-shm host-mq; do only_has "$h/$d" orig; done
 	[ -z "$(host_mounts_here)" ]
 	[ "$status" -eq 0 ]
 	[[ "$output" != *LEAK* ]]
-	[[ "$output" == *"/dev/pts devpts"* ]]
-	[[ "$output" == *"/dev/shm tmpfs"* ]]
-	[[ "$output" == *"/dev/mqueue mqueue"* ]]
+	[[ "$output" == *"/dev/pts 1cd1"* ]]
+	[[ "$output" == *"/dev/shm 1021994"* ]]
+	[[ "$output" == *"/dev/mqueue 19800202"* ]]
 }
 
 @test "hostile: maskedPaths and readonlyPaths that are symlinks out never expose the host" {
@@ -129,7 +130,8 @@ dev_symlink_run() {
 	ln -s ../../host-paths "$BUNDLE/rootfs/masked-rel"
 	ln -s "$hd" "$BUNDLE/rootfs/ro-abs"
 	ln -s ../../host-paths "$BUNDLE/rootfs/ro-rel"
-	cfg '.linux.maskedPaths += ["/masked-abs", "/masked-rel"] | .linux.readonlyPaths += ["/ro-abs", "/ro-rel"]
+	cfg '.linux.maskedPaths += ["/masked-abs", "/masked-rel"]
+		| .linux.readonlyPaths += ["/ro-abs", "/ro-rel"]
 		| .root.readonly = false'
 	run run_ctr sh -c 'for d in /masked-abs /masked-rel /ro-abs /ro-rel; do
 		cat $d/secret 2>/dev/null; echo pwned >$d/new 2>/dev/null && echo "wrote $d"; done; echo end'
@@ -143,7 +145,7 @@ dev_symlink_run() {
 	fi
 }
 
-# Mask /etc/h6-secret and /proc/timer_list; the masked paths must be the real null device and HOSTFILE untouched.
+# Mask /etc/h6-secret and /proc/timer_list: both must be the real null device, HOSTFILE untouched.
 masked_check() {
 	local hostfile=$1
 	echo secret >"$BUNDLE/rootfs/etc/h6-secret"
@@ -166,7 +168,7 @@ masked_check() {
 	masked_check "$hf"
 }
 
-@test "hostile: maskedPaths when rootfs /dev/null is an absolute symlink to a host file (CVE-2025-31133)" {
+@test "hostile: maskedPaths when rootfs /dev/null links to a host file (CVE-2025-31133)" {
 	local hf=$BATS_TEST_TMPDIR/host-null
 	echo precious >"$hf"
 	drop_mount /dev
@@ -209,7 +211,7 @@ console_run() {
 	tr -d '\r' <"$out"
 }
 
-@test "hostile: terminal /dev/console is the pts even when rootfs /dev/console is a symlink out (CVE-2025-52565)" {
+@test "hostile: terminal /dev/console is the pts though rootfs /dev/console links out (CVE-2025-52565)" {
 	local hf=$BATS_TEST_TMPDIR/host-console
 	echo precious >"$hf"
 	drop_mount /dev
@@ -259,7 +261,7 @@ assert_fake_proc_untouched() {
 	only_has "$1/self" oom_score_adj
 }
 
-@test "hostile: sysctl and oomScoreAdj reach the real procfs when rootfs /proc is a symlink (CVE-2025-52881)" {
+@test "hostile: sysctl and oomScoreAdj reach the real procfs though rootfs /proc links (CVE-2025-52881)" {
 	make_fake_proc "$BUNDLE/rootfs/fakeproc"
 	proc_symlink_run /fakeproc
 	assert_fake_proc_untouched "$BUNDLE/rootfs/fakeproc"
@@ -298,7 +300,8 @@ with_host_fds() {
 @test "hostile: with --preserve-fds 1 exactly fd 3 is added" {
 	install_helper fds
 	set_args sh -c 'fds'
-	run with_host_fds bash -c 'exec 3</etc/hostname; "$@"' _ "$BERTH" --root "$ROOT" run --preserve-fds 1 --bundle "$BUNDLE" "$CID"
+	run with_host_fds bash -c 'exec 3</etc/hostname; "$@"' _ \
+		"$BERTH" --root "$ROOT" run --preserve-fds 1 --bundle "$BUNDLE" "$CID"
 	[ "$status" -eq 0 ]
 	[ "$(cut -d' ' -f1 <<<"$output" | tr '\n' ' ')" = "0 1 2 3 " ]
 }

@@ -60,6 +60,8 @@ wait_for_text() {
 	[ "$(devino /proc/"$pid"/exe)" != "$(devino "$BUNDLE/rootfs/bin/busybox")" ]
 	[[ "$(tr "\0" " " <"/proc/$pid/cmdline")" != *"$MARK"* ]]
 	[ -z "$(pids_of sleep "$MARK")" ]
+	[ -f "$ROOT/$CID/state.json" ]
+	[ -p "$ROOT/$CID/exec.fifo" ]
 }
 
 @test "lifecycle: the waiting init holds none of the caller's fds, so create | cat returns" {
@@ -114,7 +116,7 @@ wait_for_text() {
 	[ "$status" -eq 0 ]
 	jq -e --arg id "$CID" --arg b "$BUNDLE" '
 		(.ociVersion | type == "string") and .id == $id and .status == "created" and .pid > 0
-		and .bundle == $b and (.created | type == "string")
+		and .bundle == $b and (.created | type == "string") and .rootfs == $b + "/rootfs"
 		and .annotations["org.example.h6"] == "yes"' <<<"$output"
 }
 
@@ -377,7 +379,8 @@ wait_for_text() {
 	pid=$(state_field pid)
 	run rt list
 	[ "$status" -eq 0 ]
-	[ "$(head -n1 <<<"$output" | awk '{ print $1, $2, $3, $4, $5, $6 }')" = "ID PID STATUS BUNDLE CREATED OWNER" ]
+	local header="ID PID STATUS BUNDLE CREATED OWNER"
+	[ "$(head -n1 <<<"$output" | awk '{ print $1, $2, $3, $4, $5, $6 }')" = "$header" ]
 	local row
 	row=$(awk -v id="$CID" '$1 == id' <<<"$output")
 	[ -n "$row" ]
@@ -483,7 +486,8 @@ with_fds() {
 @test "lifecycle: --no-pivot runs the container with the rootfs as /" {
 	echo in-rootfs >"$BUNDLE/rootfs/h6-marker"
 	touch "$BATS_TEST_TMPDIR/host-only"
-	set_args sh -c "cat /h6-marker; [ -e '$BATS_TEST_TMPDIR/host-only' ] && echo host-visible; ls /bin/busybox"
+	set_args sh -c "cat /h6-marker; [ -e '$BATS_TEST_TMPDIR/host-only' ] && echo host-visible;
+		ls /bin/busybox"
 	run rt run --no-pivot --bundle "$BUNDLE" "$CID"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = in-rootfs ]
@@ -511,7 +515,7 @@ with_fds() {
 @test "lifecycle: concurrent creates of one id: exactly one wins, the rest say already exists" {
 	local i ok=0 exists=0 pids=()
 	for i in 1 2 3 4 5; do
-		"$BERTH" --root "$ROOT" create --bundle "$BUNDLE" "$CID" \
+		timeout 10 "$BERTH" --root "$ROOT" create --bundle "$BUNDLE" "$CID" \
 			</dev/null >"$BATS_TEST_TMPDIR/c$i.out" 2>"$BATS_TEST_TMPDIR/c$i.err" 3>&- &
 		pids+=($!)
 	done
@@ -536,4 +540,40 @@ with_fds() {
 	run rt delete "$CID"
 	[ "$status" -eq 0 ]
 	[ ! -e "$ROOT/$CID" ]
+}
+
+@test "lifecycle: kill of a created container stops it, delete then works" {
+	set_args sleep "$MARK"
+	create_ctr
+	local pid
+	pid=$(state_field pid)
+	run rt kill "$CID" KILL
+	[ "$status" -eq 0 ]
+	wait_status stopped
+	pid_gone "$pid"
+	[ -z "$(pids_of sleep "$MARK")" ]
+	run rt start "$CID"
+	[ "$status" -eq 1 ]
+	[ -z "$(pids_of sleep "$MARK")" ]
+	run rt delete "$CID"
+	[ "$status" -eq 0 ]
+	[ ! -e "$ROOT/$CID" ]
+}
+
+@test "lifecycle: concurrent starts of one container: exactly one wins, the process runs once" {
+	set_args sleep "$MARK"
+	create_ctr
+	local i ok=0 pids=()
+	for i in 1 2 3 4 5; do
+		timeout 10 "$BERTH" --root "$ROOT" start "$CID" \
+			</dev/null >/dev/null 2>"$BATS_TEST_TMPDIR/s$i.err" 3>&- &
+		pids+=($!)
+	done
+	for i in 1 2 3 4 5; do
+		if wait "${pids[i - 1]}"; then ok=$((ok + 1)); fi
+	done
+	[ "$ok" -eq 1 ]
+	wait_status running
+	[ "$(pids_of sleep "$MARK" | wc -l)" -eq 1 ]
+	[ "$(pids_of sleep "$MARK")" = "$(state_field pid)" ]
 }

@@ -194,7 +194,9 @@ run_with_submount() {
 		| .mounts += [{destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup",
 			options: ["nosuid", "noexec", "nodev", "relatime", "ro"]}]'
 	run run_ctr sh -c 'ls /sys/fs/cgroup | wc -l
-		for d in /sys/fs/cgroup /sys/fs/cgroup/*/; do mkdir "$d/h4x" 2>/dev/null && { echo "WROTE $d"; rmdir "$d/h4x"; }; done
+		for d in /sys/fs/cgroup /sys/fs/cgroup/*/; do
+			mkdir "$d/h4x" 2>/dev/null && { echo "WROTE $d"; rmdir "$d/h4x"; }
+		done
 		awk '\''index($5, "/sys/fs/cgroup") == 1 { for (i = 7; $i != "-"; i++);
 			if ($(i + 1) ~ /^cgroup2?$/) print "cg", $6 }'\'' /proc/self/mountinfo'
 	[ "$status" -eq 0 ]

@@ -124,7 +124,8 @@ start_first() {
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" != "$(host_ns mnt)" ]
 	[ "${lines[1]}" -ge 1 ]
-	! grep -q " $BUNDLE/rootfs" /proc/self/mountinfo
+	run grep -c " $BUNDLE/rootfs" /proc/self/mountinfo
+	[ "$output" = "0" ]
 }
 
 @test "namespaces: cgroup -> /proc/self/cgroup shows / paths" {
