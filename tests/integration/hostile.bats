@@ -75,6 +75,23 @@ dev_symlink_run() {
 	[[ "$output" == *null-ok* ]]
 }
 
+@test "hostile: a symlink planted by an earlier mount cannot redirect a later one (CVE-2021-30465)" {
+	# The volume (a host dir shared with other containers) holds a symlink to a host path; the next
+	# mount lands under it. Resolved by fd in the root, it must end up inside the rootfs.
+	local vol=$BATS_TEST_TMPDIR/volume victim=$BATS_TEST_TMPDIR/victim
+	mkdir "$vol" "$victim"
+	echo orig >"$victim/orig"
+	ln -s "$victim" "$vol/sub"
+	cfg '.mounts += [{"destination": "/vol", "type": "bind", "source": "'"$vol"'", "options": ["rbind"]},
+		{"destination": "/vol/sub", "type": "tmpfs", "source": "tmpfs"}]'
+	run run_ctr sh -c 'echo pwned >/vol/sub/written && stat -f -c %T /vol/sub/ && ls /vol/sub'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *tmpfs* ]]
+	[[ "$output" != *orig* ]]
+	only_has "$victim" orig
+	[ "$(grep -c " $victim " /proc/self/mountinfo)" -eq 0 ]
+}
+
 @test "hostile: rootfs /dev as an absolute symlink to a host dir creates nothing there" {
 	local hd=$BATS_TEST_TMPDIR/host-dev
 	mkdir "$hd"
