@@ -218,3 +218,51 @@ ns_drop() {
 	[[ "$output" != *should-not-run* ]]
 	[[ "$output" == *RLIMIT_NOFILE* ]]
 }
+
+@test "process.scheduler: SCHED_BATCH with nice 5 (policy 3 and nice in /proc/self/stat)" {
+	cfg '.process.scheduler = {policy: "SCHED_BATCH", nice: 5}'
+	run run_ctr sh -c 'cut -d" " -f19,41 /proc/self/stat'
+	[ "$status" -eq 0 ]
+	[ "$output" = "5 3" ]
+}
+
+@test "process.scheduler: SCHED_FIFO priority 10 (policy 1, rt priority 10)" {
+	cfg '.process.scheduler = {policy: "SCHED_FIFO", priority: 10}'
+	run run_ctr sh -c 'cut -d" " -f40,41 /proc/self/stat'
+	[ "$status" -eq 0 ]
+	[ "$output" = "10 1" ]
+}
+
+@test "process.scheduler: an unknown policy and an out-of-range priority are refused and named" {
+	cfg '.process.scheduler = {policy: "SCHED_FOO"}'
+	run run_ctr true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"process.scheduler.policy: unknown value"*SCHED_FOO* ]]
+	cfg '.process.scheduler = {policy: "SCHED_RR", priority: 100}'
+	run run_ctr true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"process.scheduler.priority"* ]]
+}
+
+@test "process.ioPriority: IOPRIO_CLASS_IDLE shows as idle, BE 6 as best-effort prio 6" {
+	cfg '.process.ioPriority = {class: "IOPRIO_CLASS_IDLE"}'
+	run run_ctr ionice
+	[ "$status" -eq 0 ]
+	[[ "$output" == idle* ]]
+	cfg '.process.ioPriority = {class: "IOPRIO_CLASS_BE", priority: 6}'
+	run run_ctr ionice
+	[ "$status" -eq 0 ]
+	[[ "$output" == "best-effort: prio 6" ]]
+}
+
+@test "linux.memoryPolicy and linux.netDevices are refused as not supported yet, leaving nothing" {
+	cfg '.linux.memoryPolicy = {mode: "MPOL_BIND", nodes: "0"}'
+	run run_ctr true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"linux.memoryPolicy: not supported yet"* ]]
+	cfg 'del(.linux.memoryPolicy) | .linux.netDevices = {eth0: {}}'
+	run run_ctr true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"linux.netDevices: not supported yet"* ]]
+	[ ! -e "$ROOT/$CID" ]
+}

@@ -30,6 +30,23 @@ static const struct {
 	const char *doc;
 	const char *msg;
 } bad_docs[] = {
+	/* process.scheduler, ioPriority, execCPUAffinity */
+	{ PROC("'scheduler':{'nice':1}"), "process.scheduler.policy: is required" },
+	{ PROC("'scheduler':{'policy':'SCHED_ISO'}"), "process.scheduler.policy: unknown value \"SCHED_ISO\"" },
+	{ PROC("'scheduler':{'policy':'SCHED_OTHER','nice':20}"), "process.scheduler.nice" },
+	{ PROC("'scheduler':{'policy':'SCHED_FIFO','priority':0}"),
+	  "process.scheduler.priority: 0 is out of range 1..99 for SCHED_FIFO" },
+	{ PROC("'scheduler':{'policy':'SCHED_OTHER','priority':5}"),
+	  "process.scheduler.priority: must be 0 unless the policy is real-time" },
+	{ PROC("'scheduler':{'policy':'SCHED_OTHER','flags':['SCHED_FLAG_X']}"),
+	  "process.scheduler.flags[0]: unknown value \"SCHED_FLAG_X\"" },
+	{ PROC("'ioPriority':{'priority':1}"), "process.ioPriority.class: is required" },
+	{ PROC("'ioPriority':{'class':'IOPRIO_CLASS_BE','priority':8}"), "process.ioPriority.priority" },
+	{ PROC("'execCPUAffinity':{'initial':'3-1'}"),
+	  "process.execCPUAffinity.initial: invalid CPU list \"3-1\"" },
+	{ PROC("'execCPUAffinity':{'final':'0,x'}"), "process.execCPUAffinity.final: invalid CPU list" },
+	{ PROC("'execCPUAffinity':{'final':'2000'}"), "process.execCPUAffinity.final: CPU 2000 is beyond" },
+	{ LINUX("'memoryPolicy':[]"), "linux.memoryPolicy: expected an object" },
 	/* syntax and shape */
 	{ "not json", "invalid JSON at line 1, column 1" },
 	{ "{'ociVersion': }", "invalid JSON at line 1, column 16: parse error: unallowed token" },
