@@ -23,6 +23,7 @@
 #include "runtime/process.h"
 #include "runtime/terminal.h"
 #include "runtime/util.h"
+#include "seccomp/seccomp.h"
 
 /* Everything create holds while it works; released in reverse on failure. */
 struct create_ctx {
@@ -36,6 +37,8 @@ struct create_ctx {
 	int console_peer;    /* for `run` without --console-socket: where we receive the master */
 	uint8_t *fd_absent;
 	struct ns_plan ns;
+	struct seccomp_program seccomp; /* bpf NULL without linux.seccomp */
+	int seccomp_listener;		/* connected to linux.seccomp.listenerPath, else -1 */
 	pid_t pid;
 	bool dir_created;
 };
@@ -168,6 +171,8 @@ static int spawn(struct create_ctx *c, struct error *err)
 		.fd_absent = c->fd_absent,
 		.no_pivot = o->no_pivot,
 		.no_new_keyring = o->no_new_keyring,
+		.seccomp = c->seccomp.bpf ? &c->seccomp : NULL,
+		.seccomp_listener_fd = c->seccomp_listener,
 	};
 	int sync[2] = { -1, -1 };
 	int r;
@@ -179,7 +184,27 @@ static int spawn(struct create_ctx *c, struct error *err)
 	close_quietly(sync[1]);
 	close_quietly(c->console_fd);
 	c->console_fd = -1;
+	close_quietly(c->seccomp_listener);
+	c->seccomp_listener = -1;
 	return r;
+}
+
+/* Compile (or fetch) the filter and connect to its listener before clone; nothing without seccomp. */
+static int prepare_seccomp(struct create_ctx *c, struct error *err)
+{
+	const struct spec_seccomp *sc = c->spec->linux_.seccomp;
+	cleanup_free char *cache = NULL;
+	int r;
+
+	if (!sc)
+		return 0;
+	cache = xasprintf("%s/.seccomp-cache", c->o->root);
+	if ((r = seccomp_prepare(sc, cache, &c->seccomp, err)) < 0)
+		return r;
+	if (!sc->listener_path)
+		return 0;
+	c->seccomp_listener = seccomp_listener_connect(sc->listener_path, err);
+	return c->seccomp_listener < 0 ? c->seccomp_listener : 0;
 }
 
 static int create_steps(struct create_ctx *c, struct error *err)
@@ -218,6 +243,8 @@ static int create_steps(struct create_ctx *c, struct error *err)
 		return r;
 	if ((r = ns_plan_build(c->spec, &c->ns, err)) < 0)
 		return r;
+	if ((r = prepare_seccomp(c, err)) < 0)
+		return r;
 	log_debug("create %s: bundle %s, rootfs %s, clone flags %#x%s", o->id, c->st.bundle, c->st.rootfs,
 		  c->ns.clone_flags, c->ns.two_stage ? " (two stages)" : "");
 	if ((r = spawn(c, err)) < 0)
@@ -248,6 +275,8 @@ static void create_ctx_release(struct create_ctx *c, bool failed)
 	close_quietly(c->fifo_fd);
 	close_quietly(c->console_fd);
 	close_quietly(c->console_peer);
+	close_quietly(c->seccomp_listener);
+	seccomp_program_release(&c->seccomp);
 	close_quietly(c->dirfd);
 	close_quietly(c->lock_fd);
 	close_quietly(c->rootfd);
@@ -264,6 +293,7 @@ static void create_ctx_init(struct create_ctx *c, const struct container_opts *o
 	memset(c, 0, sizeof(*c));
 	c->o = o;
 	c->rootfd = c->dirfd = c->lock_fd = c->fifo_fd = c->console_fd = c->console_peer = -1;
+	c->seccomp_listener = -1;
 	for (int t = 0; t < SPEC_NS_COUNT; t++)
 		c->ns.join_fd[t] = -1;
 	c->ns.saved_pid_fd = c->ns.saved_time_fd = -1;

@@ -26,9 +26,11 @@
 #include "runtime/hooks.h"
 #include "runtime/log.h"
 #include "runtime/procfs.h"
+#include "runtime/sched.h"
 #include "runtime/sync.h"
 #include "runtime/terminal.h"
 #include "runtime/util.h"
+#include "seccomp/seccomp.h"
 
 struct init_state {
 	struct init_args *a;
@@ -136,6 +138,33 @@ static bool has_hooks(const struct spec *spec, enum spec_hook_kind a, enum spec_
 	return spec->hooks[a].n || spec->hooks[b].n;
 }
 
+static bool has_listener(const struct init_state *s)
+{
+	return s->a->seccomp && s->a->seccomp_listener_fd >= 0;
+}
+
+/* Load the filter; with a listener, hand it the notify fd and the state (the "creating" one, which
+ * holds our host pid) and close both. */
+static int load_seccomp(struct init_state *s, struct error *err)
+{
+	const struct spec_seccomp *sc = s->a->spec->linux_.seccomp;
+	cleanup_close int notify = -1;
+	cleanup_free char *payload = NULL;
+	int r;
+
+	if (!s->a->seccomp)
+		return 0;
+	if ((r = seccomp_load(s->a->seccomp, &notify, err)) < 0)
+		return error_prefix(err, "linux.seccomp");
+	if (notify < 0 || !has_listener(s))
+		return 0;
+	payload = seccomp_listener_payload(s->a->spec->oci_version, sc->listener_metadata, s->state_creating);
+	r = seccomp_send_listener(s->a->seccomp_listener_fd, notify, payload, err);
+	close_quietly(s->a->seccomp_listener_fd);
+	s->a->seccomp_listener_fd = -1;
+	return r;
+}
+
 /* Let berth run prestart and createRuntime now that the mounts exist; get the state for ours. */
 static int sync_hooks(struct init_state *s, struct error *err)
 {
@@ -144,7 +173,7 @@ static int sync_hooks(struct init_state *s, struct error *err)
 	int r;
 
 	if (!has_hooks(spec, SPEC_HOOK_PRESTART, SPEC_HOOK_CREATE_RUNTIME) &&
-	    !has_hooks(spec, SPEC_HOOK_CREATE_CONTAINER, SPEC_HOOK_START_CONTAINER))
+	    !has_hooks(spec, SPEC_HOOK_CREATE_CONTAINER, SPEC_HOOK_START_CONTAINER) && !has_listener(s))
 		return 0;
 	r = sync_send(s->a->sync_fd, SYNC_HOOKS_REQ, 0, NULL, 0, err);
 	if (r < 0)
@@ -348,7 +377,8 @@ static int cmp_int(const void *a, const void *b)
 static int prepare_fds(struct init_state *s, struct error *err)
 {
 	int n = s->a->preserve_fds;
-	int keep[] = { s->a->sync_fd, s->a->fifo_fd, s->procfd, log_fd() };
+	int keep[] = { s->a->sync_fd, s->a->fifo_fd, s->procfd, log_fd(),
+		       has_listener(s) ? s->a->seccomp_listener_fd : -1 };
 
 	for (int i = 0; i < n; i++) {
 		int fd = 3 + i;
@@ -433,10 +463,14 @@ static int setup_before_start(struct init_state *s, struct error *err)
 		return error_prefix(err, "rootfs");
 
 	if ((r = set_oom_score_adj(s, err)) < 0 || (r = set_rlimits(&spec->process, err)) < 0 ||
-	    (r = set_personality(&spec->linux_, err)) < 0 || (r = join_session_keyring(s, err)) < 0)
+	    (r = set_personality(&spec->linux_, err)) < 0 || (r = join_session_keyring(s, err)) < 0 ||
+	    (r = sched_apply(&spec->process, err)) < 0)
 		return r;
 	if (spec->process.user.has_umask)
 		umask(spec->process.user.umask);
+	/* without no_new_privs the filter needs CAP_SYS_ADMIN, which switch_user may drop */
+	if (!spec->process.no_new_privileges && (r = load_seccomp(s, err)) < 0)
+		return r;
 	if ((r = switch_user(&spec->process, err)) < 0)
 		return r;
 	if ((r = resolve_executable(s, err)) < 0)
@@ -473,6 +507,9 @@ _Noreturn void init_run(struct init_args *a)
 	/* "0": hooks done; EOF follows at execve */
 	if (write_all(fifo, "0", 1) < 0)
 		_exit(127);
+	/* with no_new_privs, the filter goes last: it need not allow anything berth does */
+	if (a->spec->process.no_new_privileges && load_seccomp(&s, &err) < 0)
+		fail_after_start(a, fifo, &err);
 	char *no_env[] = { NULL };
 	execve(s.exec_path, a->spec->process.args, a->spec->process.env ? a->spec->process.env : no_env);
 	error_sys(&err, "exec %s", s.exec_path);

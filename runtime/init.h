@@ -7,6 +7,7 @@
 
 #include "runtime/namespaces.h"
 #include "runtime/spec.h"
+#include "seccomp/seccomp.h"
 
 struct init_args {
 	const struct spec *spec;
@@ -21,6 +22,8 @@ struct init_args {
 	const uint8_t *fd_absent; /* [preserve_fds]: 1 where berth only holds a placeholder */
 	bool no_pivot;
 	bool no_new_keyring;
+	const struct seccomp_program *seccomp; /* NULL: no linux.seccomp */
+	int seccomp_listener_fd;  /* connected to linux.seccomp.listenerPath, else -1 (seccomp set only) */
 };
 
 /* Runs in the child after clone; never returns. Reports a failure over sync_fd and exits 1. */

@@ -117,6 +117,29 @@ struct spec_user {
 	size_t n_additional_gids;
 };
 
+/* process.scheduler: sched_setattr(2) */
+struct spec_scheduler {
+	bool present;
+	uint32_t policy; /* SCHED_* */
+	int32_t nice;
+	uint32_t priority;
+	uint64_t flags; /* SCHED_FLAG_* */
+	uint64_t runtime, deadline, period;
+};
+
+/* process.ioPriority: ioprio_set(2) */
+struct spec_io_priority {
+	bool present;
+	int class; /* IOPRIO_CLASS_RT, _BE, _IDLE */
+	int priority;
+};
+
+/* process.execCPUAffinity: CPU lists as "0-3,7", parsed into bitmaps of up to 1024 CPUs */
+struct spec_cpu_affinity {
+	bool has_initial, has_final;
+	uint64_t initial[16], final[16];
+};
+
 struct spec_process {
 	bool terminal;
 	bool has_console_size;
@@ -134,6 +157,9 @@ struct spec_process {
 	int oom_score_adj; /* -1000..1000 */
 	char *apparmor_profile;
 	char *selinux_label;
+	struct spec_scheduler scheduler;
+	struct spec_io_priority io_priority;
+	struct spec_cpu_affinity cpu_affinity;
 };
 
 struct spec_time_offset {
@@ -146,6 +172,60 @@ struct spec_personality {
 	bool present;
 	unsigned long domain; /* PER_LINUX or PER_LINUX32 */
 };
+
+enum spec_seccomp_action {
+	SPEC_SCMP_KILL,		/* SCMP_ACT_KILL: the thread */
+	SPEC_SCMP_KILL_PROCESS,
+	SPEC_SCMP_KILL_THREAD,
+	SPEC_SCMP_TRAP,
+	SPEC_SCMP_ERRNO,
+	SPEC_SCMP_TRACE,
+	SPEC_SCMP_ALLOW,
+	SPEC_SCMP_LOG,
+	SPEC_SCMP_NOTIFY,
+};
+
+enum spec_seccomp_op {
+	SPEC_SCMP_CMP_NE,
+	SPEC_SCMP_CMP_LT,
+	SPEC_SCMP_CMP_LE,
+	SPEC_SCMP_CMP_EQ,
+	SPEC_SCMP_CMP_GE,
+	SPEC_SCMP_CMP_GT,
+	SPEC_SCMP_CMP_MASKED_EQ,
+};
+
+struct spec_seccomp_arg {
+	uint32_t index; /* 0..5 */
+	uint64_t value, value_two;
+	enum spec_seccomp_op op;
+};
+
+struct spec_seccomp_rule {
+	char **names; /* NULL-terminated, at least one */
+	enum spec_seccomp_action action;
+	uint32_t errno_ret; /* ERRNO and TRACE: errnoRet, EPERM when absent */
+	struct spec_seccomp_arg *args;
+	size_t n_args;
+};
+
+/* linux.seccomp, validated by runtime/spec_seccomp.c; compiled by seccomp/filter.c. */
+struct spec_seccomp {
+	enum spec_seccomp_action default_action;
+	uint32_t default_errno_ret; /* EPERM when absent */
+	char **architectures;	    /* NULL-terminated "SCMP_ARCH_*", each known */
+	unsigned int flags;	    /* SECCOMP_FILTER_FLAG_* */
+	char *listener_path;	    /* NULL when absent */
+	char *listener_metadata;
+	bool uses_notify;	    /* some action is SCMP_ACT_NOTIFY */
+	struct spec_seccomp_rule *rules;
+	size_t n_rules;
+};
+
+void spec_seccomp_free(struct spec_seccomp *sc);
+/* "SCMP_ACT_ERRNO", ... for messages and the default profile. */
+const char *spec_seccomp_action_name(enum spec_seccomp_action a);
+const char *spec_seccomp_op_name(enum spec_seccomp_op op);
 
 struct spec_linux {
 	struct spec_namespace namespaces[SPEC_NS_COUNT];
@@ -164,10 +244,12 @@ struct spec_linux {
 	unsigned long rootfs_propagation; /* MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE (|MS_REC); 0: default */
 	char *mount_label;
 	struct spec_personality personality;
-	/* Parsed by later modules (cgroup/, seccomp/); until then their presence is reported. */
+	/* Parsed by later modules (cgroup/); until then their presence is reported. */
 	bool has_resources;
-	bool has_seccomp;
+	struct spec_seccomp *seccomp; /* NULL when absent */
 	bool has_intel_rdt;
+	bool has_memory_policy;
+	bool has_net_devices;
 };
 
 struct spec {

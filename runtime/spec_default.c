@@ -6,6 +6,7 @@
 #include "runtime/json.h"
 #include "runtime/spec.h"
 #include "runtime/util.h"
+#include "seccomp/seccomp.h"
 
 struct default_mount {
 	const char *destination, *type, *source;
@@ -165,6 +166,8 @@ static void write_linux(struct json_out *j, bool rootless)
 	json_array_close(j);
 	string_array(j, "maskedPaths", masked_paths);
 	string_array(j, "readonlyPaths", readonly_paths);
+	json_key(j, "seccomp");
+	seccomp_default_profile_json(j);
 	json_map_close(j);
 }
 

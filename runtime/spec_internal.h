@@ -43,9 +43,14 @@ char *spec_clean_path(const char *path);
 void spec_kv_free(struct spec_kv *kv, size_t n);
 
 int spec_parse_process(yajl_val v, struct spec_process *p, struct error *err);
+/* process.scheduler, process.ioPriority, process.execCPUAffinity (runtime/spec_sched.c) */
+int spec_parse_sched(yajl_val process, struct spec_process *p, struct error *err);
 void spec_process_free(struct spec_process *p);
 
 int spec_parse_linux(yajl_val v, struct spec_linux *lx, struct error *err);
 void spec_linux_free(struct spec_linux *lx);
+
+/* linux.seccomp (runtime/spec_seccomp.c) */
+int spec_parse_seccomp(yajl_val v, struct spec_seccomp **out, struct error *err);
 
 #endif

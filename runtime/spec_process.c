@@ -243,7 +243,7 @@ int spec_parse_process(yajl_val v, struct spec_process *p, struct error *err)
 		p->has_oom_score_adj = true;
 		p->oom_score_adj = (int)adj;
 	}
-	return 0;
+	return spec_parse_sched(v, p, err);
 }
 
 void spec_process_free(struct spec_process *p)

@@ -32,6 +32,10 @@ int seccomp_load(const struct seccomp_program *prog, int *notify_fd, struct erro
  * with the container state as runc does: SCM_RIGHTS, payload = the state JSON with "fds":["seccompFd"]
  * and "metadata" = listenerMetadata. */
 int seccomp_send_listener(int sock, int notify_fd, const char *state_json, struct error *err);
+/* runc's listener document: {"ociVersion","fds":["seccompFd"],"pid","metadata","state":state_json}. */
+char *seccomp_listener_payload(const char *oci_version, const char *metadata, const char *state_json);
+/* berth, before clone: a unix stream connection to listenerPath (O_CLOEXEC), or -errno. */
+int seccomp_listener_connect(const char *path, struct error *err);
 
 /* The default profile `berth spec` writes under "linux.seccomp" (moby's and podman's allowlist). */
 void seccomp_default_profile_json(struct json_out *j);

@@ -259,7 +259,7 @@ START_TEST(full_document_linux)
 	ck_assert(lx->personality.present);
 	ck_assert_uint_eq(lx->personality.domain, PER_LINUX32);
 	ck_assert(lx->has_resources);
-	ck_assert(lx->has_seccomp);
+	ck_assert(lx->seccomp != NULL);
 	ck_assert(lx->has_intel_rdt);
 	spec_free(s);
 }
@@ -715,7 +715,7 @@ static void check_default_common(const struct spec *s)
 	ck_assert(s->linux_.namespaces[SPEC_NS_CGROUP].present);
 	ck_assert(!s->linux_.namespaces[SPEC_NS_TIME].present);
 	ck_assert(!s->linux_.has_resources);
-	ck_assert(!s->linux_.has_seccomp);
+	ck_assert(s->linux_.seccomp != NULL); /* the default seccomp profile */
 }
 
 START_TEST(default_spec_roundtrips)

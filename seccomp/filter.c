@@ -1,0 +1,222 @@
+/* linux.seccomp -> libseccomp -> BPF in memory. Runs in berth before clone, never in the init. */
+#include "seccomp/filter.h"
+
+#include <errno.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "runtime/log.h"
+#include "runtime/spec.h"
+#include "runtime/util.h"
+
+static const struct {
+	const char *name;
+	uint32_t arch;
+} archs[] = {
+	{ "SCMP_ARCH_X86", SCMP_ARCH_X86 },
+	{ "SCMP_ARCH_X86_64", SCMP_ARCH_X86_64 },
+	{ "SCMP_ARCH_X32", SCMP_ARCH_X32 },
+	{ "SCMP_ARCH_ARM", SCMP_ARCH_ARM },
+	{ "SCMP_ARCH_AARCH64", SCMP_ARCH_AARCH64 },
+	{ "SCMP_ARCH_MIPS", SCMP_ARCH_MIPS },
+	{ "SCMP_ARCH_MIPS64", SCMP_ARCH_MIPS64 },
+	{ "SCMP_ARCH_MIPS64N32", SCMP_ARCH_MIPS64N32 },
+	{ "SCMP_ARCH_MIPSEL", SCMP_ARCH_MIPSEL },
+	{ "SCMP_ARCH_MIPSEL64", SCMP_ARCH_MIPSEL64 },
+	{ "SCMP_ARCH_MIPSEL64N32", SCMP_ARCH_MIPSEL64N32 },
+	{ "SCMP_ARCH_PPC", SCMP_ARCH_PPC },
+	{ "SCMP_ARCH_PPC64", SCMP_ARCH_PPC64 },
+	{ "SCMP_ARCH_PPC64LE", SCMP_ARCH_PPC64LE },
+	{ "SCMP_ARCH_S390", SCMP_ARCH_S390 },
+	{ "SCMP_ARCH_S390X", SCMP_ARCH_S390X },
+	{ "SCMP_ARCH_PARISC", SCMP_ARCH_PARISC },
+	{ "SCMP_ARCH_PARISC64", SCMP_ARCH_PARISC64 },
+	{ "SCMP_ARCH_RISCV64", SCMP_ARCH_RISCV64 },
+};
+
+static const enum scmp_compare ops[] = {
+	[SPEC_SCMP_CMP_NE] = SCMP_CMP_NE,
+	[SPEC_SCMP_CMP_LT] = SCMP_CMP_LT,
+	[SPEC_SCMP_CMP_LE] = SCMP_CMP_LE,
+	[SPEC_SCMP_CMP_EQ] = SCMP_CMP_EQ,
+	[SPEC_SCMP_CMP_GE] = SCMP_CMP_GE,
+	[SPEC_SCMP_CMP_GT] = SCMP_CMP_GT,
+	[SPEC_SCMP_CMP_MASKED_EQ] = SCMP_CMP_MASKED_EQ,
+};
+
+static uint32_t action_value(enum spec_seccomp_action a, uint32_t errno_ret)
+{
+	switch (a) {
+	case SPEC_SCMP_KILL:
+		return SCMP_ACT_KILL;
+	case SPEC_SCMP_KILL_PROCESS:
+		return SCMP_ACT_KILL_PROCESS;
+	case SPEC_SCMP_KILL_THREAD:
+		return SCMP_ACT_KILL_THREAD;
+	case SPEC_SCMP_TRAP:
+		return SCMP_ACT_TRAP;
+	case SPEC_SCMP_ERRNO:
+		return SCMP_ACT_ERRNO(errno_ret);
+	case SPEC_SCMP_TRACE:
+		return SCMP_ACT_TRACE(errno_ret);
+	case SPEC_SCMP_LOG:
+		return SCMP_ACT_LOG;
+	case SPEC_SCMP_NOTIFY:
+		return SCMP_ACT_NOTIFY;
+	case SPEC_SCMP_ALLOW:
+		break;
+	}
+	return SCMP_ACT_ALLOW;
+}
+
+const char *seccomp_filter_build_id(void)
+{
+	static char id[96];
+
+	if (!id[0]) {
+		const struct scmp_version *v = seccomp_version();
+
+		snprintf(id, sizeof(id), "libseccomp %u.%u.%u arch %#x", v->major, v->minor, v->micro,
+			 seccomp_arch_native());
+	}
+	return id;
+}
+
+static int add_archs(scmp_filter_ctx ctx, char *const *names, struct error *err)
+{
+	for (size_t i = 0; names && names[i]; i++) {
+		size_t k;
+		int r;
+
+		for (k = 0; k < ARRAY_SIZE(archs); k++)
+			if (strcmp(archs[k].name, names[i]) == 0)
+				break;
+		if (k == ARRAY_SIZE(archs))
+			return error_set(err, EINVAL, "linux.seccomp.architectures[%zu]: unknown %s", i,
+					 names[i]);
+		r = seccomp_arch_add(ctx, archs[k].arch);
+		if (r < 0 && r != -EEXIST)
+			return error_set(err, -r, "linux.seccomp.architectures[%zu]: %s", i, names[i]);
+	}
+	return 0;
+}
+
+static bool index_repeats(const struct spec_seccomp_rule *rule)
+{
+	for (size_t i = 0; i < rule->n_args; i++)
+		for (size_t k = i + 1; k < rule->n_args; k++)
+			if (rule->args[i].index == rule->args[k].index)
+				return true;
+	return false;
+}
+
+static struct scmp_arg_cmp arg_cmp(const struct spec_seccomp_arg *a)
+{
+	return (struct scmp_arg_cmp){ .arg = a->index, .op = ops[a->op], .datum_a = a->value,
+				      .datum_b = a->value_two };
+}
+
+/* One name of one rule. libseccomp takes one comparison per argument: a rule naming an argument
+ * twice becomes one rule per comparison (either matching triggers the action), as runc does. */
+static int add_rule(scmp_filter_ctx ctx, const struct spec_seccomp_rule *rule, uint32_t action, int nr)
+{
+	struct scmp_arg_cmp cmps[6];
+	int r;
+
+	if (!rule->n_args)
+		return seccomp_rule_add_array(ctx, action, nr, 0, NULL);
+	if (index_repeats(rule) || rule->n_args > ARRAY_SIZE(cmps)) {
+		for (size_t i = 0; i < rule->n_args; i++) {
+			struct scmp_arg_cmp c = arg_cmp(&rule->args[i]);
+
+			if ((r = seccomp_rule_add_array(ctx, action, nr, 1, &c)) < 0)
+				return r;
+		}
+		return 0;
+	}
+	for (size_t i = 0; i < rule->n_args; i++)
+		cmps[i] = arg_cmp(&rule->args[i]);
+	return seccomp_rule_add_array(ctx, action, nr, rule->n_args, cmps);
+}
+
+static int add_rules(scmp_filter_ctx ctx, const struct spec_seccomp *sc, uint32_t def, struct error *err)
+{
+	for (size_t i = 0; i < sc->n_rules; i++) {
+		const struct spec_seccomp_rule *rule = &sc->rules[i];
+		uint32_t action = action_value(rule->action, rule->errno_ret);
+
+		/* libseccomp refuses a rule that repeats the default; it would change nothing */
+		if (action == def)
+			continue;
+		for (size_t n = 0; rule->names[n]; n++) {
+			int nr = seccomp_syscall_resolve_name(rule->names[n]);
+			int r;
+
+			if (nr == __NR_SCMP_ERROR) {
+				log_debug("linux.seccomp.syscalls[%zu]: unknown syscall \"%s\" skipped", i,
+					  rule->names[n]);
+				continue;
+			}
+			r = add_rule(ctx, rule, action, nr);
+			if (r < 0)
+				return error_set(err, -r, "linux.seccomp.syscalls[%zu]: %s %s", i,
+						 rule->names[n], spec_seccomp_action_name(rule->action));
+		}
+	}
+	return 0;
+}
+
+/* libseccomp 2.5 exports to an fd only: a memfd, read back. */
+static int export_bpf(scmp_filter_ctx ctx, void **bpf, size_t *len, struct error *err)
+{
+	cleanup_close int fd = memfd_create("berth-seccomp", MFD_CLOEXEC);
+	struct stat st;
+	int r;
+
+	if (fd < 0)
+		return error_sys(err, "memfd_create");
+	if ((r = seccomp_export_bpf(ctx, fd)) < 0)
+		return error_set(err, -r, "export the seccomp program");
+	if (fstat(fd, &st) < 0)
+		return error_sys(err, "stat the seccomp program");
+	*len = st.st_size;
+	*bpf = xmalloc(*len ? *len : 1);
+	if (pread(fd, *bpf, *len, 0) != (ssize_t)*len) {
+		free(*bpf);
+		*bpf = NULL;
+		return error_set(err, EIO, "read back the seccomp program");
+	}
+	return 0;
+}
+
+int seccomp_filter_compile(const struct spec_seccomp *sc, void **bpf, size_t *len, struct error *err)
+{
+	uint32_t def = action_value(sc->default_action, sc->default_errno_ret);
+	scmp_filter_ctx ctx = seccomp_init(def);
+	int r;
+
+	if (!ctx)
+		return error_set(err, EINVAL, "linux.seccomp.defaultAction: %s refused by libseccomp",
+				 spec_seccomp_action_name(sc->default_action));
+	/* the program is loaded by us; no_new_privs is process.noNewPrivileges' business */
+	r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	/* a binary tree over syscall numbers: the kernel emulates the filter for every syscall when it
+	 * loads it (its action cache), so a linear list of 350 rules costs milliseconds per start */
+	if (r == 0)
+		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	if (r < 0)
+		r = error_set(err, -r, "seccomp attribute");
+	if (r == 0)
+		r = add_archs(ctx, sc->architectures, err);
+	if (r == 0)
+		r = add_rules(ctx, sc, def, err);
+	if (r == 0)
+		r = export_bpf(ctx, bpf, len, err);
+	seccomp_release(ctx);
+	return r;
+}
