@@ -154,7 +154,7 @@ static int load_seccomp(struct init_state *s, struct error *err)
 
 	if (!s->a->seccomp)
 		return 0;
-	if ((r = seccomp_load(s->a->seccomp, &notify, err)) < 0)
+	if ((r = seccomp_load_program(s->a->seccomp, &notify, err)) < 0)
 		return error_prefix(err, "linux.seccomp");
 	if (notify < 0 || !has_listener(s))
 		return 0;

@@ -1,4 +1,4 @@
-/* seccomp_prepare in berth (compile or cache), seccomp_load in the init (raw seccomp(2)). */
+/* seccomp_prepare in berth (compile or cache), seccomp_load_program in the init (raw seccomp(2)). */
 #include "seccomp/seccomp.h"
 
 #include <errno.h>
@@ -106,7 +106,7 @@ void seccomp_program_release(struct seccomp_program *prog)
 	prog->len = 0;
 }
 
-int seccomp_load(const struct seccomp_program *prog, int *notify_fd, struct error *err)
+int seccomp_load_program(const struct seccomp_program *prog, int *notify_fd, struct error *err)
 {
 	struct sock_fprog fprog = { .len = prog->len / sizeof(struct sock_filter), .filter = prog->bpf };
 	long r;

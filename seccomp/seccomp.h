@@ -26,7 +26,7 @@ void seccomp_program_release(struct seccomp_program *prog);
 
 /* Init, last before execve: seccomp(SECCOMP_SET_MODE_FILTER). *notify_fd gets the listener fd when
  * the program asked for one, else -1. Needs no_new_privs or CAP_SYS_ADMIN. */
-int seccomp_load(const struct seccomp_program *prog, int *notify_fd, struct error *err);
+int seccomp_load_program(const struct seccomp_program *prog, int *notify_fd, struct error *err);
 
 /* Send the notify fd to the listener (sock, connected to linux.seccomp.listenerPath by the parent)
  * with the container state as runc does: SCM_RIGHTS, payload = the state JSON with "fds":["seccompFd"]

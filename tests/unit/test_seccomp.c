@@ -152,7 +152,7 @@ static int run_filtered(const char *json, void (*fn)(void))
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
-		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_load(&prog, NULL, &err) < 0) {
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_load_program(&prog, NULL, &err) < 0) {
 			fprintf(stderr, "load: %s\n", err.msg);
 			_exit(99);
 		}
@@ -314,7 +314,7 @@ START_TEST(flags_load)
 }
 END_TEST
 
-/* With a notify rule, seccomp_load hands back the listener fd: answer our own call through it. */
+/* With a notify rule, seccomp_load_program hands back the listener fd: answer our own call through it. */
 START_TEST(notify_fd_from_load)
 {
 	struct seccomp_program prog;
@@ -327,7 +327,7 @@ START_TEST(notify_fd_from_load)
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
-		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_load(&prog, &notify, &err) < 0)
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_load_program(&prog, &notify, &err) < 0)
 			_exit(99);
 		_exit(notify >= 0 && fcntl(notify, F_GETFD) == FD_CLOEXEC ? 0 : 98);
 	}
