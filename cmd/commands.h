@@ -29,6 +29,10 @@ int cmd_state(const struct command *, const struct global_opts *, int, char **);
 int cmd_kill(const struct command *, const struct global_opts *, int, char **);
 int cmd_delete(const struct command *, const struct global_opts *, int, char **);
 int cmd_list(const struct command *, const struct global_opts *, int, char **);
+int cmd_exec(const struct command *, const struct global_opts *, int, char **);
+int cmd_features(const struct command *, const struct global_opts *, int, char **);
+/* runc commands berth lacks: fail with "not supported: ..." (cmd/compat.c). */
+int cmd_unsupported(const struct command *, const struct global_opts *, int, char **);
 
 /* Parse a command's flags; on --help print usage and exit 0; on error report and return -1.
  * *i is left at the first positional argument. */

@@ -8,22 +8,33 @@
 #include <unistd.h>
 
 #include "cmd/commands.h"
+#include "runtime/features.h"
 #include "runtime/log.h"
 
 static const struct command commands[] = {
+	{ "checkpoint", "<container-id>", "checkpoint a running container (not supported)", cmd_unsupported },
 	{ "create", "<container-id>", "create a container", cmd_create },
 	{ "delete", "<container-id>", "delete a container and the resources it holds", cmd_delete },
+	{ "events", "<container-id>", "container events and statistics (not supported yet)", cmd_unsupported },
+	{ "exec", "<container-id> <command> [args...]", "run a new process inside the container", cmd_exec },
+	{ "features", "", "show the enabled features (runtime-spec features document)", cmd_features },
 	{ "kill", "<container-id> [signal]", "send a signal to the container's init (default SIGTERM)", cmd_kill },
 	{ "list", "", "list the containers under --root", cmd_list },
+	{ "pause", "<container-id>", "suspend the container's processes (not supported yet)", cmd_unsupported },
+	{ "ps", "<container-id>", "list the processes of the container (not supported yet)", cmd_unsupported },
+	{ "restore", "<container-id>", "restore a checkpointed container (not supported)", cmd_unsupported },
+	{ "resume", "<container-id>", "resume a paused container (not supported yet)", cmd_unsupported },
 	{ "run", "<container-id>", "create and start a container", cmd_run },
 	{ "spec", "", "create a new specification file", cmd_spec },
 	{ "start", "<container-id>", "start a created container", cmd_start },
 	{ "state", "<container-id>", "print the state of a container", cmd_state },
+	{ "update", "<container-id>", "update the container's resources (not supported yet)", cmd_unsupported },
 	{ NULL, NULL, NULL, NULL },
 };
 
 static struct global_opts globals = { .root = "/run/berth", .log_format = "text" };
 static bool show_version;
+static const char *criu_path, *rootless, *cgroup_manager;
 
 static const struct opt global_opts[] = {
 	{ "root", 0, OPT_STRING, &globals.root, "root directory for container state (default: /run/berth)" },
@@ -31,6 +42,9 @@ static const struct opt global_opts[] = {
 	{ "log-format", 0, OPT_STRING, &globals.log_format, "log format: text or json" },
 	{ "debug", 0, OPT_BOOL, &globals.debug, "enable debug logging" },
 	{ "systemd-cgroup", 0, OPT_BOOL, &globals.systemd_cgroup, "use systemd cgroup paths (accepted)" },
+	{ "criu", 0, OPT_STRING, &criu_path, "path to criu (accepted; checkpoint is not supported)" },
+	{ "rootless", 0, OPT_STRING, &rootless, "true, false or auto (accepted)" },
+	{ "cgroup-manager", 0, OPT_STRING, &cgroup_manager, "cgroupfs, systemd or disabled (crun; accepted)" },
 	{ "version", 'v', OPT_BOOL, &show_version, "print the version" },
 	{ NULL, 0, 0, NULL, NULL },
 };
@@ -41,6 +55,9 @@ static void print_version(void)
 
 	printf("berth version %s\ncommit: %s\nspec: %s\n", PACKAGE_VERSION, BERTH_COMMIT, BERTH_OCI_VERSION);
 	printf("libseccomp: %u.%u.%u\n", v->major, v->minor, v->micro);
+	char *features = features_line();
+	printf("features: %s\n", features);
+	free(features);
 }
 
 static void print_help(void)
@@ -121,6 +138,17 @@ int main(int argc, char **argv)
 	r = log_init(globals.log, format, globals.debug);
 	if (r < 0) {
 		fprintf(stderr, "berth: --log %s: %s\n", globals.log, strerror(-r));
+		return 1;
+	}
+	if (cgroup_manager && strcmp(cgroup_manager, "cgroupfs") != 0 && strcmp(cgroup_manager, "systemd") != 0 &&
+	    strcmp(cgroup_manager, "disabled") != 0) {
+		fprintf(stderr, "berth: --cgroup-manager: unknown manager \"%s\" (cgroupfs, systemd or disabled)\n",
+			cgroup_manager);
+		return 1;
+	}
+	if (rootless && strcmp(rootless, "true") != 0 && strcmp(rootless, "false") != 0 &&
+	    strcmp(rootless, "auto") != 0) {
+		fprintf(stderr, "berth: --rootless: expected true, false or auto, got \"%s\"\n", rootless);
 		return 1;
 	}
 	if (globals.systemd_cgroup)

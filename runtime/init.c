@@ -23,6 +23,7 @@
 #include "netns/netns.h"
 #include "rootfs/rootfs.h"
 #include "runtime/caps.h"
+#include "runtime/credentials.h"
 #include "runtime/hooks.h"
 #include "runtime/log.h"
 #include "runtime/procfs.h"
@@ -233,26 +234,6 @@ static int set_oom_score_adj(struct init_state *s, struct error *err)
 	return 0;
 }
 
-static int set_rlimits(const struct spec_process *p, struct error *err)
-{
-	for (size_t i = 0; i < p->n_rlimits; i++) {
-		const struct spec_rlimit *rl = &p->rlimits[i];
-		struct rlimit want = { .rlim_cur = rl->soft, .rlim_max = rl->hard }, have;
-
-		if (setrlimit(rl->resource, &want) == 0)
-			continue;
-		int e = errno;
-		getrlimit(rl->resource, &have);
-		if (e == EPERM && rl->hard > have.rlim_max)
-			return error_set(err, e, "process.rlimits: %s: hard limit %llu is above the caller's "
-					 "hard limit %llu (raising it needs CAP_SYS_RESOURCE)", rl->type,
-					 (unsigned long long)rl->hard, (unsigned long long)have.rlim_max);
-		return error_set(err, e, "process.rlimits: %s: set soft %llu hard %llu", rl->type,
-				 (unsigned long long)rl->soft, (unsigned long long)rl->hard);
-	}
-	return 0;
-}
-
 static int set_personality(const struct spec_linux *lx, struct error *err)
 {
 	if (lx->personality.present && personality(lx->personality.domain) < 0)
@@ -282,76 +263,6 @@ static int enter_cwd(struct init_state *s, struct error *err)
 	if (fchdir(fd) < 0)
 		return error_sys(err, "process.cwd %s", cwd);
 	return 0;
-}
-
-static int switch_user(const struct spec_process *p, struct error *err)
-{
-	const struct spec_user *u = &p->user;
-	gid_t *gids = NULL;
-
-	if (u->n_additional_gids)
-		gids = (gid_t *)u->additional_gids;
-	if (setgroups(u->n_additional_gids, gids) < 0)
-		return error_sys(err, "process.user.additionalGids");
-	if (caps_drop_bounding(&p->capabilities, err) < 0)
-		return error_prefix(err, "process.capabilities.bounding");
-	if (prctl(PR_SET_KEEPCAPS, 1) < 0)
-		return error_sys(err, "keep capabilities");
-	if (setresgid(u->gid, u->gid, u->gid) < 0)
-		return error_sys(err, "process.user.gid %u", u->gid);
-	if (setresuid(u->uid, u->uid, u->uid) < 0)
-		return error_sys(err, "process.user.uid %u", u->uid);
-	if (prctl(PR_SET_KEEPCAPS, 0) < 0)
-		return error_sys(err, "clear keep capabilities");
-	if (caps_apply(&p->capabilities, err) < 0)
-		return error_prefix(err, "process.capabilities");
-	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return error_sys(err, "process.noNewPrivileges");
-	return 0;
-}
-
-static const char *env_lookup(char *const *env, const char *key)
-{
-	size_t n = strlen(key);
-
-	for (size_t i = 0; env && env[i]; i++)
-		if (strncmp(env[i], key, n) == 0 && env[i][n] == '=')
-			return env[i] + n + 1;
-	return NULL;
-}
-
-static bool is_executable(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
-}
-
-/* PATH lookup in the container's own environment, as the container user, before `start`. */
-static int resolve_executable(struct init_state *s, struct error *err)
-{
-	const char *arg0 = s->a->spec->process.args[0];
-	const char *path = env_lookup(s->a->spec->process.env, "PATH");
-
-	if (strchr(arg0, '/')) {
-		if (!is_executable(arg0))
-			return error_sys(err, "exec: \"%s\"", arg0);
-		s->exec_path = xstrdup(arg0);
-		return 0;
-	}
-	if (!path)
-		path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-	cleanup_free char *dirs = xstrdup(path);
-	char *save = NULL;
-	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
-		cleanup_free char *candidate = xasprintf("%s/%s", *d ? d : ".", arg0);
-
-		if (is_executable(candidate)) {
-			s->exec_path = steal_pointer(&candidate);
-			return 0;
-		}
-	}
-	return error_set(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", arg0);
 }
 
 /* close every fd from `from` up, except the ascending list `keep` */
@@ -462,7 +373,7 @@ static int setup_before_start(struct init_state *s, struct error *err)
 	if ((r = rootfs_finish(&s->rootfs, err)) < 0)
 		return error_prefix(err, "rootfs");
 
-	if ((r = set_oom_score_adj(s, err)) < 0 || (r = set_rlimits(&spec->process, err)) < 0 ||
+	if ((r = set_oom_score_adj(s, err)) < 0 || (r = credentials_set_rlimits(&spec->process, err)) < 0 ||
 	    (r = set_personality(&spec->linux_, err)) < 0 || (r = join_session_keyring(s, err)) < 0 ||
 	    (r = sched_apply(&spec->process, err)) < 0)
 		return r;
@@ -471,9 +382,9 @@ static int setup_before_start(struct init_state *s, struct error *err)
 	/* without no_new_privs the filter needs CAP_SYS_ADMIN, which switch_user may drop */
 	if (!spec->process.no_new_privileges && (r = load_seccomp(s, err)) < 0)
 		return r;
-	if ((r = switch_user(&spec->process, err)) < 0)
+	if ((r = credentials_switch_user(&spec->process, err)) < 0)
 		return r;
-	if ((r = resolve_executable(s, err)) < 0)
+	if ((r = credentials_find_executable(&s->a->spec->process, &s->exec_path, err)) < 0)
 		return r;
 	rootfs_ctx_release(&s->rootfs);
 	return prepare_fds(s, err);
