@@ -101,21 +101,6 @@ static int load_config(struct create_ctx *c, struct error *err)
 	return resolve_rootfs(c, err);
 }
 
-static int write_pid_file(const char *path, pid_t pid, struct error *err)
-{
-	cleanup_free char *tmp = xasprintf("%s.tmp", path);
-	char buf[32];
-	int n = snprintf(buf, sizeof(buf), "%d", pid);
-	cleanup_close int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-	if (fd < 0 || write_all(fd, buf, n) < 0 || rename(tmp, path) < 0) {
-		error_sys(err, "--pid-file %s", path);
-		unlink(tmp);
-		return -err->errnum;
-	}
-	return 0;
-}
-
 /* prestart and createRuntime run in berth's namespaces; then the init gets its own hooks' state. */
 static int run_parent_hooks(void *data, pid_t pid, char **payload, size_t *len, struct error *err)
 {
@@ -256,7 +241,7 @@ static int create_steps(struct create_ctx *c, struct error *err)
 	c->st.status = STATUS_CREATED;
 	if ((r = state_write(c->dirfd, &c->st, err)) < 0)
 		return r;
-	if (o->pid_file && (r = write_pid_file(o->pid_file, c->pid, err)) < 0)
+	if (o->pid_file && (r = state_write_pid_file(o->pid_file, c->pid, err)) < 0)
 		return r;
 	return 0;
 }

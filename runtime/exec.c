@@ -417,21 +417,6 @@ static int wait_process(struct exec_ctx *c, struct error *err)
 	return status;
 }
 
-static int write_pid_file(const char *path, pid_t pid, struct error *err)
-{
-	cleanup_free char *tmp = xasprintf("%s.tmp", path);
-	char buf[32];
-	int n = snprintf(buf, sizeof(buf), "%d", pid);
-	cleanup_close int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-	if (fd < 0 || write_all(fd, buf, n) < 0 || rename(tmp, path) < 0) {
-		error_sys(err, "--pid-file %s", path);
-		unlink(tmp);
-		return -err->errnum;
-	}
-	return 0;
-}
-
 static void exec_ctx_release(struct exec_ctx *c)
 {
 	for (int t = 0; t < SPEC_NS_COUNT; t++)
@@ -458,7 +443,7 @@ static int exec_steps(struct exec_ctx *c, int *exit_status, struct error *err)
 	if ((r = hold_preserved(c, err)) < 0 || (r = load_container(c, err)) < 0 ||
 	    (r = prepare_seccomp(c, err)) < 0 || (r = open_channels(c, err)) < 0 || (r = spawn(c, err)) < 0)
 		return r;
-	if (o->pid_file && (r = write_pid_file(o->pid_file, c->pid, err)) < 0) {
+	if (o->pid_file && (r = state_write_pid_file(o->pid_file, c->pid, err)) < 0) {
 		kill(c->pid, SIGKILL);
 		(void)process_wait_status(c->pid);
 		return r;

@@ -70,20 +70,15 @@ static int setup_terminal(struct exec_child_args *a, struct error *err)
 {
 	const struct spec_process *p = a->proc;
 	cleanup_close int master = -1, slave = -1;
-	struct stat st;
 	char name[64];
 	int r;
 
 	if (!p->terminal)
 		return 0;
-	r = terminal_open_pty(&master, &slave, p->has_console_size, p->console_height, p->console_width, err);
+	r = terminal_open_checked(&master, &slave, p->has_console_size, p->console_height, p->console_width, name,
+				  sizeof(name), err);
 	if (r < 0)
 		return r;
-	if (fstat(master, &st) < 0 || !S_ISCHR(st.st_mode) || major(st.st_rdev) != 5)
-		return error_set(err, EINVAL, "/dev/pts/ptmx is not a pty multiplexer");
-	if (fstat(slave, &st) < 0)
-		return error_sys(err, "stat pty");
-	snprintf(name, sizeof(name), "/dev/pts/%u", minor(st.st_rdev));
 	if ((r = terminal_send_fd(a->console_fd, master, name, err)) < 0)
 		return error_prefix(err, "send the pty master");
 	close_quietly(a->console_fd);

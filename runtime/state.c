@@ -541,3 +541,18 @@ char *state_now_rfc3339(void)
 	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
 	return xasprintf("%s.%09ldZ", buf, ts.tv_nsec);
 }
+
+int state_write_pid_file(const char *path, pid_t pid, struct error *err)
+{
+	cleanup_free char *tmp = xasprintf("%s.tmp", path);
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%d", pid);
+	cleanup_close int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0 || write_all(fd, buf, n) < 0 || rename(tmp, path) < 0) {
+		error_sys(err, "--pid-file %s", path);
+		unlink(tmp);
+		return -err->errnum;
+	}
+	return 0;
+}

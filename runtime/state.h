@@ -62,6 +62,9 @@ char *state_spec_json(const struct state *st, enum container_status status);
 /* runc's `state` output (adds rootfs, created, owner), pretty-printed. */
 char *state_runc_json(const struct state *st, enum container_status status, bool pretty);
 
+/* --pid-file: the pid written atomically (a temporary file renamed over the path). */
+int state_write_pid_file(const char *path, pid_t pid, struct error *err);
+
 /* starttime of a pid from /proc/PID/stat; 0 if it does not exist. */
 uint64_t state_pid_starttime(pid_t pid);
 /* RFC 3339 now, UTC with nanoseconds. */

@@ -1,6 +1,8 @@
 #include "runtime/terminal.h"
 
 #include <errno.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <linux/openat2.h>
@@ -302,5 +304,27 @@ int terminal_proxy(int master, int stop_fd, struct error *err)
 	fcntl(master, F_SETFL, flags);
 	if (r < 0)
 		return error_set(err, -r, "terminal proxy");
+	return 0;
+}
+
+int terminal_open_checked(int *master, int *slave, bool has_size, unsigned height, unsigned width, char *name,
+			  size_t name_len, struct error *err)
+{
+	struct stat st;
+	int r = terminal_open_pty(master, slave, has_size, height, width, err);
+
+	if (r < 0)
+		return r;
+	if (fstat(*master, &st) < 0 || !S_ISCHR(st.st_mode) || major(st.st_rdev) != 5)
+		r = error_set(err, EINVAL, "/dev/pts/ptmx is not a pty multiplexer");
+	else if (fstat(*slave, &st) < 0)
+		r = error_sys(err, "stat pty");
+	if (r < 0) {
+		close(*master);
+		close(*slave);
+		*master = *slave = -1;
+		return r;
+	}
+	snprintf(name, name_len, "/dev/pts/%u", minor(st.st_rdev));
 	return 0;
 }

@@ -3,6 +3,7 @@
 #define BERTH_TERMINAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "runtime/error.h"
 
@@ -10,6 +11,11 @@
  * resolution as the caller gives it), return master and slave fds; set the window size if given. */
 int terminal_open_pty(int *master, int *slave, bool has_size, unsigned height, unsigned width,
 		      struct error *err);
+
+/* terminal_open_pty, then check that the master really is a pty multiplexer (only that may go to a
+ * console socket) and name the slave ("/dev/pts/N") into name. */
+int terminal_open_checked(int *master, int *slave, bool has_size, unsigned height, unsigned width, char *name,
+			  size_t name_len, struct error *err);
 
 /* Make slave the controlling terminal and stdin/stdout/stderr of the caller (after setsid). */
 int terminal_setup_slave(int slave, struct error *err);
