@@ -9,7 +9,7 @@ BERTH=${BERTH:-$top/berth}
 cache=${BERTH_VM_CACHE:-/var/tmp/berth-vm}
 work=$(mktemp -d /var/tmp/berth-vm-smoke.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-export BERTH_VM_LOG=$work/serial.log
+export BERTH_VM_LOG=${BERTH_VM_LOG:-$cache/smoke-serial.log} # kept after the run, for a failure
 
 finish() {
 	echo "vm: $1 passed, $2 failed, $3 skipped"
