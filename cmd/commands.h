@@ -31,6 +31,7 @@ int cmd_delete(const struct command *, const struct global_opts *, int, char **)
 int cmd_list(const struct command *, const struct global_opts *, int, char **);
 int cmd_exec(const struct command *, const struct global_opts *, int, char **);
 int cmd_features(const struct command *, const struct global_opts *, int, char **);
+int cmd_image(const struct command *, const struct global_opts *, int, char **);
 /* runc commands berth lacks: fail with "not supported: ..." (cmd/compat.c). */
 int cmd_unsupported(const struct command *, const struct global_opts *, int, char **);
 

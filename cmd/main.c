@@ -18,6 +18,8 @@ static const struct command commands[] = {
 	{ "events", "<container-id>", "container events and statistics (not supported yet)", cmd_unsupported },
 	{ "exec", "<container-id> <command> [args...]", "run a new process inside the container", cmd_exec },
 	{ "features", "", "show the enabled features (runtime-spec features document)", cmd_features },
+	{ "image", "unpack FILE.tar BUNDLE", "unpack an image archive into a bundle (load, ls, rm: not yet)",
+	  cmd_image },
 	{ "kill", "<container-id> [signal]", "send a signal to the container's init (default SIGTERM)", cmd_kill },
 	{ "list", "", "list the containers under --root", cmd_list },
 	{ "pause", "<container-id>", "suspend the container's processes (not supported yet)", cmd_unsupported },

@@ -1,0 +1,401 @@
+/* Apply one layer tar stream onto a root directory; every write goes through a dirfd resolved in root. */
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "rootfs/image.h"
+#include "rootfs/rootfs.h"
+#include "runtime/util.h"
+
+/* Remove everything under dirfd (not dirfd itself). */
+static int remove_children(int dirfd, const char *what, struct error *err);
+
+static int remove_at(int dirfd, const char *name, const char *what, struct error *err)
+{
+	if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EISDIR && errno != EPERM)
+		return error_sys(err, "removing %s", what);
+	cleanup_close int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return error_sys(err, "opening %s", what);
+	int r = remove_children(fd, what, err);
+	if (r < 0)
+		return r;
+	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		return error_sys(err, "removing %s", what);
+	return 0;
+}
+
+static int remove_children(int dirfd, const char *what, struct error *err)
+{
+	int dfd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return error_sys(err, "opening %s", what);
+	cleanup_dir DIR *d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return error_sys(err, "opening %s", what);
+	}
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		int r = remove_at(dirfd, de->d_name, what, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Paths this layer has written so far: an opaque marker hides only the lower layers' entries. */
+struct created {
+	char **v;
+	size_t n;
+};
+
+static bool created_under(const struct created *c, const char *path)
+{
+	size_t len = strlen(path);
+
+	for (size_t i = 0; i < c->n; i++)
+		if (strncmp(c->v[i], path, len) == 0 && (c->v[i][len] == '\0' || c->v[i][len] == '/'))
+			return true;
+	return false;
+}
+
+static int remove_lower_children(int dirfd, const char *dir, const struct created *c, struct error *err)
+{
+	int dfd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return error_sys(err, "opening %s", dir);
+	cleanup_dir DIR *d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return error_sys(err, "opening %s", dir);
+	}
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		cleanup_free char *child = *dir ? xasprintf("%s/%s", dir, de->d_name) : xstrdup(de->d_name);
+		if (created_under(c, child))
+			continue;
+		int r = remove_at(dirfd, de->d_name, child, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int apply_whiteout(int rootfd, enum layer_whiteout kind, const char *target, const struct created *c,
+			  struct error *err)
+{
+	cleanup_free char *parent = NULL, *base = NULL;
+
+	if (kind == LAYER_WH_OPAQUE) {
+		cleanup_close int fd = rootfs_open_in_root(rootfd, *target ? target : ".",
+							   O_RDONLY | O_DIRECTORY, 0, err);
+		if (fd == -ENOENT) {
+			error_clear(err);
+			return 0;
+		}
+		return fd < 0 ? fd : remove_lower_children(fd, target, c, err);
+	}
+	layer_path_split(target, &parent, &base);
+	/* Parent resolved inside the root: a symlinked parent cannot reach the host. */
+	cleanup_close int pfd = rootfs_open_in_root(rootfd, *parent ? parent : ".", O_PATH | O_DIRECTORY, 0, err);
+	if (pfd == -ENOENT || pfd == -ENOTDIR) {
+		error_clear(err);
+		return 0;
+	}
+	if (pfd < 0)
+		return pfd;
+	return remove_at(pfd, base, target, err);
+}
+
+static int copy_data(struct archive *a, int fd, const char *path, struct layer_limits *lim, struct error *err)
+{
+	const void *buf;
+	size_t len;
+	la_int64_t off;
+	int r;
+
+	while ((r = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK) {
+		lim->written += len;
+		if (lim->max_size && lim->written > lim->max_size)
+			return error_set(err, EFBIG, "layer entry %s: unpacked size exceeds the cap of %llu bytes",
+					 path, (unsigned long long)lim->max_size);
+		if (pwrite(fd, buf, len, off) != (ssize_t)len)
+			return error_set(err, errno ? errno : EIO, "writing %s", path);
+	}
+	if (r != ARCHIVE_EOF)
+		return error_set(err, EIO, "layer entry %s: %s", path, archive_error_string(a));
+	return 0;
+}
+
+static int set_xattrs(struct archive_entry *e, int fd, const char *path, struct error *err)
+{
+	const char *name;
+	const void *val;
+	size_t size;
+
+	archive_entry_xattr_reset(e);
+	while (archive_entry_xattr_next(e, &name, &val, &size) == ARCHIVE_OK)
+		if (fsetxattr(fd, name, val, size, 0) < 0)
+			return error_sys(err, "layer entry %s: setting xattr %s", path, name);
+	return 0;
+}
+
+/* Ownership, then mode (chown clears setuid), then xattrs (security.capability is also cleared by chown). */
+static int set_meta(struct archive_entry *e, int pfd, const char *base, const char *path, struct error *err)
+{
+	mode_t type = archive_entry_filetype(e);
+	uid_t uid = (uid_t)archive_entry_uid(e);
+	gid_t gid = (gid_t)archive_entry_gid(e);
+
+	if (fchownat(pfd, base, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+		return error_sys(err, "layer entry %s: chown", path);
+	if (type != AE_IFLNK) {
+		cleanup_close int fd = openat(pfd, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			return error_sys(err, "layer entry %s: reopen", path);
+		cleanup_free char *proc = xasprintf("/proc/self/fd/%d", fd);
+		if (chmod(proc, archive_entry_mode(e) & 07777) < 0)
+			return error_sys(err, "layer entry %s: chmod", path);
+		if ((type == AE_IFREG || type == AE_IFDIR) && archive_entry_xattr_count(e) > 0) {
+			cleanup_close int rfd = open(proc, O_RDONLY | O_CLOEXEC);
+			if (rfd < 0)
+				return error_sys(err, "layer entry %s: reopen", path);
+			int r = set_xattrs(e, rfd, path, err);
+			if (r < 0)
+				return r;
+		}
+	}
+	struct timespec ts[2] = {
+		{ .tv_sec = archive_entry_atime(e), .tv_nsec = archive_entry_atime_nsec(e) },
+		{ .tv_sec = archive_entry_mtime(e), .tv_nsec = archive_entry_mtime_nsec(e) },
+	};
+	if (!archive_entry_atime_is_set(e))
+		ts[0] = ts[1];
+	if (utimensat(pfd, base, ts, AT_SYMLINK_NOFOLLOW) < 0)
+		return error_sys(err, "layer entry %s: utimensat", path);
+	return 0;
+}
+
+/* Regular files: everything on the fd we wrote through. */
+static int set_meta_fd(struct archive_entry *e, int fd, const char *path, struct error *err)
+{
+	struct timespec ts[2] = {
+		{ .tv_sec = archive_entry_atime(e), .tv_nsec = archive_entry_atime_nsec(e) },
+		{ .tv_sec = archive_entry_mtime(e), .tv_nsec = archive_entry_mtime_nsec(e) },
+	};
+
+	if (fchown(fd, (uid_t)archive_entry_uid(e), (gid_t)archive_entry_gid(e)) < 0)
+		return error_sys(err, "layer entry %s: chown", path);
+	if (fchmod(fd, archive_entry_mode(e) & 07777) < 0)
+		return error_sys(err, "layer entry %s: chmod", path);
+	if (archive_entry_xattr_count(e) > 0) {
+		int r = set_xattrs(e, fd, path, err);
+		if (r < 0)
+			return r;
+	}
+	if (!archive_entry_atime_is_set(e))
+		ts[0] = ts[1];
+	if (futimens(fd, ts) < 0)
+		return error_sys(err, "layer entry %s: utimensat", path);
+	return 0;
+}
+
+/* The last parent directory, reused by the entries that follow while nothing changed the tree's shape. */
+struct parent_cache {
+	char *path;
+	int fd;
+};
+
+static void parent_cache_drop(struct parent_cache *c)
+{
+	free(c->path);
+	c->path = NULL;
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+}
+
+static int apply_entry(struct archive *a, struct archive_entry *e, int rootfd, const char *path,
+		       struct parent_cache *pc, struct layer_limits *lim, struct error *err)
+{
+	cleanup_free char *parent = NULL, *base = NULL;
+	mode_t type = archive_entry_filetype(e);
+	const char *hl = archive_entry_hardlink(e);
+	int r;
+
+	if (!*path) {
+		/* The root itself: only its metadata. */
+		return 0;
+	}
+	layer_path_split(path, &parent, &base);
+	if (!pc->path || strcmp(pc->path, parent) != 0) {
+		parent_cache_drop(pc);
+		pc->fd = *parent ? rootfs_mkdir_in_root(rootfd, parent, 0755, err)
+				 : openat(rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (pc->fd < 0)
+			return *parent ? error_prefix(err, "layer entry %s", path) : error_sys(err, "root");
+		pc->path = xstrdup(parent);
+	}
+	int pfd = pc->fd;
+
+	struct stat st;
+	bool exists = fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	/* A removal, a new directory or symlink may change what later parent paths resolve to. */
+	if (exists || type == AE_IFDIR || type == AE_IFLNK) {
+		pfd = dup(pc->fd);
+		parent_cache_drop(pc);
+		if (pfd < 0)
+			return error_sys(err, "layer entry %s: dup", path);
+	}
+	cleanup_close int owned = pfd != pc->fd ? pfd : -1;
+	if (exists && !(type == AE_IFDIR && S_ISDIR(st.st_mode))) {
+		r = remove_at(pfd, base, path, err);
+		if (r < 0)
+			return r;
+	}
+	if (hl) {
+		cleanup_free char *target = NULL;
+		r = layer_path_clean(hl, &target, err);
+		if (r < 0)
+			return error_prefix(err, "layer entry %s: hardlink", path);
+		cleanup_close int tfd = rootfs_open_in_root(rootfd, *target ? target : ".",
+							    O_PATH | O_NOFOLLOW, 0, err);
+		if (tfd < 0)
+			return error_prefix(err, "layer entry %s: hardlink target %s", path, hl);
+		if (linkat(tfd, "", pfd, base, AT_EMPTY_PATH) < 0)
+			return error_sys(err, "layer entry %s: hardlink to %s", path, hl);
+		return 0;
+	}
+	switch (type) {
+	case AE_IFDIR:
+		if (!exists || !S_ISDIR(st.st_mode))
+			if (mkdirat(pfd, base, 0700) < 0)
+				return error_sys(err, "layer entry %s: mkdir", path);
+		break;
+	case AE_IFREG: {
+		cleanup_close int fd = openat(pfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return error_sys(err, "layer entry %s: create", path);
+		r = copy_data(a, fd, path, lim, err);
+		if (r < 0)
+			return r;
+		if (ftruncate(fd, archive_entry_size(e)) < 0)
+			return error_sys(err, "layer entry %s: truncate", path);
+		return set_meta_fd(e, fd, path, err);
+	}
+	case AE_IFLNK: {
+		const char *t = archive_entry_symlink(e);
+		if (!t || symlinkat(t, pfd, base) < 0)
+			return error_set(err, t ? errno : EINVAL, "layer entry %s: symlink", path);
+		break;
+	}
+	case AE_IFCHR:
+	case AE_IFBLK:
+	case AE_IFIFO: {
+		dev_t dev = makedev(archive_entry_rdevmajor(e), archive_entry_rdevminor(e));
+		if (mknodat(pfd, base, type | 0600, type == AE_IFIFO ? 0 : dev) < 0)
+			return error_sys(err, "layer entry %s: mknod", path);
+		break;
+	}
+	default:
+		return error_set(err, EINVAL, "layer entry %s: unsupported file type 0%o", path, type);
+	}
+	return set_meta(e, pfd, base, path, err);
+}
+
+struct dir_time {
+	char *path;
+	struct timespec ts[2];
+};
+
+/* Directory mtimes last: creating their children changed them. */
+static int restore_dir_times(int rootfd, struct dir_time *d, size_t n, struct error *err)
+{
+	int r = 0;
+
+	for (size_t i = n; i-- > 0;) {
+		cleanup_close int fd = r ? -1 : rootfs_open_in_root(rootfd, *d[i].path ? d[i].path : ".",
+								     O_PATH | O_NOFOLLOW | O_DIRECTORY, 0, err);
+		if (!r && fd < 0)
+			r = fd;
+		if (!r) {
+			cleanup_free char *proc = xasprintf("/proc/self/fd/%d", fd);
+			if (utimensat(AT_FDCWD, proc, d[i].ts, 0) < 0)
+				r = error_sys(err, "layer entry %s: utimensat", d[i].path);
+		}
+		free(d[i].path);
+	}
+	free(d);
+	return r;
+}
+
+int layer_apply(struct archive *a, int rootfd, struct layer_limits *lim, struct error *err)
+{
+	struct archive_entry *e;
+	struct dir_time *dirs = NULL;
+	struct created c = { 0 };
+	struct parent_cache pc = { NULL, -1 };
+	size_t n_dirs = 0;
+	int ar, r = 0;
+
+	while (r == 0 && ((ar = archive_read_next_header(a, &e)) == ARCHIVE_OK || ar == ARCHIVE_WARN)) {
+		const char *name = archive_entry_pathname(e);
+		cleanup_free char *path = NULL, *target = NULL;
+		enum layer_whiteout kind = LAYER_WH_NONE;
+
+		if (!name)
+			r = error_set(err, EINVAL, "layer entry without a name");
+		if (r == 0)
+			r = layer_path_clean(name, &path, err);
+		if (r == 0)
+			r = layer_path_whiteout(path, &kind, &target, err);
+		if (r == 0 && kind != LAYER_WH_NONE)
+			parent_cache_drop(&pc);
+		if (r == 0)
+			r = kind != LAYER_WH_NONE ? apply_whiteout(rootfd, kind, target, &c, err)
+						  : apply_entry(a, e, rootfd, path, &pc, lim, err);
+		if (r == 0 && kind == LAYER_WH_NONE) {
+			c.v = xrealloc(c.v, (c.n + 1) * sizeof(char *));
+			c.v[c.n++] = xstrdup(path);
+		}
+		if (r == 0 && kind == LAYER_WH_NONE && archive_entry_filetype(e) == AE_IFDIR &&
+		    !archive_entry_hardlink(e)) {
+			dirs = xrealloc(dirs, (n_dirs + 1) * sizeof(*dirs));
+			dirs[n_dirs].path = steal_pointer(&path);
+			dirs[n_dirs].ts[0] = dirs[n_dirs].ts[1] = (struct timespec){
+				.tv_sec = archive_entry_mtime(e), .tv_nsec = archive_entry_mtime_nsec(e) };
+			n_dirs++;
+		}
+	}
+	parent_cache_drop(&pc);
+	for (size_t i = 0; i < c.n; i++)
+		free(c.v[i]);
+	free(c.v);
+	if (r == 0 && ar == ARCHIVE_EOF)
+		return restore_dir_times(rootfd, dirs, n_dirs, err);
+	for (size_t i = 0; i < n_dirs; i++)
+		free(dirs[i].path);
+	free(dirs);
+	return r < 0 ? r : error_set(err, EIO, "layer: %s", archive_error_string(a));
+}
+
+int layer_remove_tree(int dirfd, const char *name, struct error *err)
+{
+	return remove_at(dirfd, name, name, err);
+}

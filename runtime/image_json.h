@@ -1,0 +1,44 @@
+/* The JSON documents of an image: index.json, manifests, docker manifest.json, the image config, and
+ * the bundle's config.json made from it. yajl stays in runtime/; rootfs/image*.c use these. */
+#ifndef BERTH_IMAGE_JSON_H
+#define BERTH_IMAGE_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "runtime/error.h"
+
+struct image_desc {
+	char *digest;		/* "sha256:<hex>" */
+	uint64_t size;
+	char *media_type;
+};
+
+struct image_manifest {
+	struct image_desc config;
+	struct image_desc *layers;
+	size_t n_layers;
+};
+
+struct image_config {
+	char **diff_ids;
+	size_t n_diff_ids;
+	char **entrypoint, **cmd, **env;	/* NULL-terminated, NULL when absent */
+	char *workdir, *user;
+	char **labels;				/* key, value, key, value, ..., NULL */
+};
+
+/* Pick a manifest from an OCI index.json: the only one, or the one whose ref.name is ref. */
+int image_json_index(const char *json, const char *ref, struct image_desc *out, struct error *err);
+int image_json_manifest(const char *json, struct image_manifest *m, struct error *err);
+/* docker-archive manifest.json: the only image, or the one with ref among its RepoTags. */
+int image_json_docker(const char *json, const char *ref, char **config, char ***layers, struct error *err);
+int image_json_config(const char *json, struct image_config *c, struct error *err);
+/* config.json: spec_default_json() with process and annotations from the image config. */
+char *image_json_bundle(const struct image_config *c, uint32_t uid, uint32_t gid, const uint32_t *gids,
+			size_t n_gids);
+void image_desc_free(struct image_desc *d);
+void image_manifest_free(struct image_manifest *m);
+void image_config_free(struct image_config *c);
+
+#endif

@@ -1,0 +1,294 @@
+/* Unit tests for layer entry names, whiteouts and confinement of layer_apply. */
+#include <archive.h>
+#include <archive_entry.h>
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rootfs/image.h"
+#include "runtime/util.h"
+
+static char root[] = "/tmp/berth-test-layer-XXXXXX";
+static char outside[] = "/tmp/berth-test-layer-out-XXXXXX";
+static int rootfd = -1;
+
+static void setup(void)
+{
+	strcpy(root, "/tmp/berth-test-layer-XXXXXX");
+	strcpy(outside, "/tmp/berth-test-layer-out-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(root));
+	ck_assert_ptr_nonnull(mkdtemp(outside));
+	rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(rootfd, 0);
+}
+
+static void teardown(void)
+{
+	struct error err = { 0 };
+
+	close(rootfd);
+	layer_remove_tree(AT_FDCWD, root, &err);
+	layer_remove_tree(AT_FDCWD, outside, &err);
+}
+
+static char *clean(const char *name, int *r)
+{
+	struct error err = { 0 };
+	char *out = NULL;
+
+	*r = layer_path_clean(name, &out, &err);
+	return out;
+}
+
+START_TEST(clean_normalises)
+{
+	int r;
+	char *p;
+
+	p = clean("./a//b/./c/", &r);
+	ck_assert_int_eq(r, 0);
+	ck_assert_str_eq(p, "a/b/c");
+	free(p);
+	p = clean("/etc/x", &r);
+	ck_assert_int_eq(r, 0);
+	ck_assert_str_eq(p, "etc/x");
+	free(p);
+	p = clean("./", &r);
+	ck_assert_str_eq(p, "");
+	free(p);
+	p = clean("a..b/..c", &r);
+	ck_assert_str_eq(p, "a..b/..c");
+	free(p);
+}
+END_TEST
+
+START_TEST(clean_rejects_dotdot)
+{
+	struct error err = { 0 };
+	char *out = NULL;
+
+	ck_assert_int_eq(layer_path_clean("../x", &out, &err), -EPERM);
+	ck_assert_ptr_null(out);
+	ck_assert_ptr_nonnull(strstr(err.msg, "../x"));
+	ck_assert_int_eq(layer_path_clean("a/../../x", &out, &err), -EPERM);
+	ck_assert_int_eq(layer_path_clean("a/..", &out, &err), -EPERM);
+}
+END_TEST
+
+START_TEST(whiteout_kinds)
+{
+	struct error err = { 0 };
+	enum layer_whiteout k;
+	char *t;
+
+	ck_assert_int_eq(layer_path_whiteout("a/b", &k, &t, &err), 0);
+	ck_assert_int_eq(k, LAYER_WH_NONE);
+	ck_assert_int_eq(layer_path_whiteout("a/.wh.b", &k, &t, &err), 0);
+	ck_assert_int_eq(k, LAYER_WH_FILE);
+	ck_assert_str_eq(t, "a/b");
+	free(t);
+	ck_assert_int_eq(layer_path_whiteout(".wh.top", &k, &t, &err), 0);
+	ck_assert_str_eq(t, "top");
+	free(t);
+	ck_assert_int_eq(layer_path_whiteout("d/.wh..wh..opq", &k, &t, &err), 0);
+	ck_assert_int_eq(k, LAYER_WH_OPAQUE);
+	ck_assert_str_eq(t, "d");
+	free(t);
+	ck_assert_int_eq(layer_path_whiteout("d/.wh.", &k, &t, &err), -EPERM);
+	ck_assert_ptr_nonnull(strstr(err.msg, "d/.wh."));
+	ck_assert_int_eq(layer_path_whiteout(".wh...", &k, &t, &err), -EPERM);
+}
+END_TEST
+
+/* An in-memory tar built entry by entry. */
+struct tarbuf {
+	struct archive *w;
+	char buf[1 << 20];
+	size_t used;
+};
+
+static void tar_begin(struct tarbuf *t)
+{
+	t->w = archive_write_new();
+	archive_write_set_format_pax_restricted(t->w);
+	ck_assert_int_eq(archive_write_open_memory(t->w, t->buf, sizeof(t->buf), &t->used), ARCHIVE_OK);
+}
+
+static void tar_add(struct tarbuf *t, const char *name, mode_t type, const char *data, const char *link)
+{
+	struct archive_entry *e = archive_entry_new();
+
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_filetype(e, type);
+	archive_entry_set_perm(e, type == AE_IFDIR ? 0755 : 0644);
+	if (type == AE_IFLNK)
+		archive_entry_set_symlink(e, link);
+	if (link && type == AE_IFREG)
+		archive_entry_set_hardlink(e, link);
+	archive_entry_set_size(e, data && !link ? (la_int64_t)strlen(data) : 0);
+	ck_assert_int_eq(archive_write_header(t->w, e), ARCHIVE_OK);
+	if (data && !link)
+		archive_write_data(t->w, data, strlen(data));
+	archive_entry_free(e);
+}
+
+static int tar_apply(struct tarbuf *t, struct error *err)
+{
+	struct layer_limits lim = { 0 };
+	struct archive *a = archive_read_new();
+	int r;
+
+	archive_write_close(t->w);
+	archive_write_free(t->w);
+	archive_read_support_format_tar(a);
+	ck_assert_int_eq(archive_read_open_memory(a, t->buf, t->used), ARCHIVE_OK);
+	r = layer_apply(a, rootfd, &lim, err);
+	archive_read_free(a);
+	return r;
+}
+
+static bool exists_in(const char *dir, const char *rel)
+{
+	struct stat st;
+	char *p = xasprintf("%s/%s", dir, rel);
+	bool ok = lstat(p, &st) == 0;
+
+	free(p);
+	return ok;
+}
+
+START_TEST(apply_files_and_whiteouts)
+{
+	static struct tarbuf t;
+	struct error err = { 0 };
+
+	tar_begin(&t);
+	tar_add(&t, "d/", AE_IFDIR, NULL, NULL);
+	tar_add(&t, "d/a", AE_IFREG, "a", NULL);
+	tar_add(&t, "d/b", AE_IFREG, "b", NULL);
+	tar_add(&t, "o/", AE_IFDIR, NULL, NULL);
+	tar_add(&t, "o/old", AE_IFREG, "x", NULL);
+	tar_add(&t, "l", AE_IFLNK, NULL, "d/a");
+	tar_add(&t, "h", AE_IFREG, NULL, "d/a");
+	ck_assert_msg(tar_apply(&t, &err) == 0, "%s", err.msg);
+	tar_begin(&t);
+	tar_add(&t, "d/.wh.a", AE_IFREG, "", NULL);
+	tar_add(&t, "o/-same-layer", AE_IFREG, "s", NULL);
+	tar_add(&t, "o/.wh..wh..opq", AE_IFREG, "", NULL);
+	tar_add(&t, "o/new", AE_IFREG, "n", NULL);
+	ck_assert_msg(tar_apply(&t, &err) == 0, "%s", err.msg);
+	ck_assert(!exists_in(root, "d/a"));
+	ck_assert(exists_in(root, "d/b"));
+	ck_assert(!exists_in(root, "o/old"));
+	ck_assert(exists_in(root, "o/new"));
+	ck_assert(exists_in(root, "o/-same-layer"));
+	ck_assert(exists_in(root, "h"));
+}
+END_TEST
+
+START_TEST(symlink_to_host_root_is_confined)
+{
+	static struct tarbuf t;
+	struct error err = { 0 };
+
+	tar_begin(&t);
+	tar_add(&t, ".", AE_IFLNK, NULL, "/");
+	tar_add(&t, "escape", AE_IFLNK, NULL, "/");
+	tar_add(&t, "up", AE_IFLNK, NULL, outside);
+	ck_assert_msg(tar_apply(&t, &err) == 0, "%s", err.msg);
+	tar_begin(&t);
+	/* "up" resolves inside the root, so this lands under root/<outside>, not on the host. */
+	tar_add(&t, "up/pwned", AE_IFREG, "x", NULL);
+	tar_add(&t, "escape/up/pwned2", AE_IFREG, "x", NULL);
+	tar_add(&t, "./pwned3", AE_IFREG, "x", NULL);
+	ck_assert_msg(tar_apply(&t, &err) == 0, "%s", err.msg);
+	ck_assert(!exists_in(outside, "pwned"));
+	ck_assert(!exists_in(outside, "pwned2"));
+	ck_assert(exists_in(root, "pwned3"));
+	ck_assert(exists_in(root, &outside[1]));
+}
+END_TEST
+
+START_TEST(whiteout_through_symlinked_parent_is_confined)
+{
+	static struct tarbuf t;
+	struct error err = { 0 };
+	char *victim = xasprintf("%s/victim", outside);
+	int fd = open(victim, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	tar_begin(&t);
+	tar_add(&t, "p", AE_IFLNK, NULL, outside);
+	tar_add(&t, "p/.wh.victim", AE_IFREG, "", NULL);
+	tar_add(&t, "p/.wh..wh..opq", AE_IFREG, "", NULL);
+	ck_assert_msg(tar_apply(&t, &err) == 0, "%s", err.msg);
+	ck_assert(exists_in(outside, "victim"));
+	free(victim);
+}
+END_TEST
+
+START_TEST(hardlink_outside_rejected)
+{
+	static struct tarbuf t;
+	struct error err = { 0 };
+	char *target = xasprintf("%s/secret", outside);
+	int fd = open(target, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	tar_begin(&t);
+	tar_add(&t, "h", AE_IFREG, NULL, target);
+	ck_assert_int_lt(tar_apply(&t, &err), 0);
+	ck_assert_ptr_nonnull(strstr(err.msg, "layer entry h"));
+	ck_assert(!exists_in(root, "h"));
+	free(target);
+}
+END_TEST
+
+START_TEST(dotdot_entry_rejected)
+{
+	static struct tarbuf t;
+	struct error err = { 0 };
+
+	tar_begin(&t);
+	tar_add(&t, "../x", AE_IFREG, "x", NULL);
+	ck_assert_int_eq(tar_apply(&t, &err), -EPERM);
+	ck_assert_ptr_nonnull(strstr(err.msg, "../x"));
+}
+END_TEST
+
+static Suite *layer_suite(void)
+{
+	Suite *s = suite_create("layer");
+	TCase *tc = tcase_create("path");
+
+	tcase_add_test(tc, clean_normalises);
+	tcase_add_test(tc, clean_rejects_dotdot);
+	tcase_add_test(tc, whiteout_kinds);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("apply");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, apply_files_and_whiteouts);
+	tcase_add_test(tc, symlink_to_host_root_is_confined);
+	tcase_add_test(tc, whiteout_through_symlinked_parent_is_confined);
+	tcase_add_test(tc, hardlink_outside_rejected);
+	tcase_add_test(tc, dotdot_entry_rejected);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(layer_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
