@@ -6,6 +6,7 @@ pkgs=(
 	build-essential autoconf automake libtool pkg-config
 	libseccomp-dev libcap-dev libmnl-dev libyajl-dev libarchive-dev nettle-dev check
 	bats jq busybox-static runc
+	zstd libcap2-bin strace
 	iproute2 procps util-linux valgrind
 )
 
