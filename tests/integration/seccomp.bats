@@ -150,6 +150,17 @@ only_rule() {
 	[[ "$output" == "ok "* ]]
 }
 
+@test "seccomp: SCMP_ACT_LOG writes an audit record (type 1326, action log) for the call" {
+	dmesg >/dev/null 2>&1 || skip "the kernel log is not readable here"
+	local before after
+	before=$(dmesg | grep -c 'type=1326.*comm="sysc".*syscall=110 .*code=0x7ffc0000')
+	only_rule getppid SCMP_ACT_LOG
+	run run_ctr sysc getppid
+	[[ "$output" == "ok "* ]]
+	after=$(dmesg | grep -c 'type=1326.*comm="sysc".*syscall=110 .*code=0x7ffc0000')
+	[ "$after" -gt "$before" ]
+}
+
 @test "seccomp: SCMP_ACT_ALLOW under a deny-by-default profile" {
 	# allow exactly what sh and sysc need; getppid allowed, getpid refused with 7
 	cfg '.linux.seccomp.defaultErrnoRet = 7 | .linux.seccomp.syscalls[0].names -= ["getpid"]'
