@@ -390,39 +390,6 @@ int container_start(const char *root, const char *id, struct error *err)
 	return r < 0 ? error_prefix(err, "start \"%s\"", id) : 0;
 }
 
-/* Foreground `run`: forward signals to the init (or proxy its terminal) until it exits. */
-static int wait_foreground(pid_t pid, int master, struct error *err)
-{
-	cleanup_close int sfd = -1, pidfd = syscall(SYS_pidfd_open, pid, 0);
-	sigset_t set, old;
-	static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
-
-	sigemptyset(&set);
-	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
-		sigaddset(&set, forwarded[i]);
-	sigprocmask(SIG_BLOCK, &set, &old);
-	sfd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (master >= 0) {
-		if (terminal_proxy(master, pidfd, err) < 0)
-			log_warn("terminal: %s", err->msg);
-	} else {
-		while (pidfd >= 0) {
-			struct pollfd p[2] = { { .fd = pidfd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
-			struct signalfd_siginfo si;
-
-			if (poll(p, 2, -1) < 0 && errno != EINTR)
-				break;
-			if (p[0].revents)
-				break;
-			if ((p[1].revents & POLLIN) && read(sfd, &si, sizeof(si)) == sizeof(si))
-				kill(pid, si.ssi_signo);
-		}
-	}
-	int status = process_wait_status(pid);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	return status;
-}
-
 int container_run(const struct container_opts *opts, int *exit_status, struct error *err)
 {
 	struct container_opts local = *opts, *o = &local;
@@ -454,7 +421,7 @@ int container_run(const struct container_opts *opts, int *exit_status, struct er
 	if (o->detach)
 		return 0;
 
-	*exit_status = wait_foreground(pid, master, err);
+	*exit_status = process_wait_foreground(pid, master, err);
 	close_quietly(master);
 	if (!o->keep && container_delete(o->root, o->id, true, err) < 0 && err->errnum != ENOENT)
 		log_warn("%s", err->msg);

@@ -384,39 +384,6 @@ static int spawn(struct exec_ctx *c, struct error *err)
 	return r;
 }
 
-/* Foreground: forward signals (or proxy the terminal) until the process exits. */
-static int wait_process(struct exec_ctx *c, struct error *err)
-{
-	static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
-	cleanup_close int sfd = -1, pidfd = syscall(SYS_pidfd_open, c->pid, 0);
-	sigset_t set, old;
-
-	sigemptyset(&set);
-	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
-		sigaddset(&set, forwarded[i]);
-	sigprocmask(SIG_BLOCK, &set, &old);
-	sfd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (c->master >= 0) {
-		if (terminal_proxy(c->master, pidfd, err) < 0)
-			log_warn("terminal: %s", err->msg);
-	} else {
-		while (pidfd >= 0) {
-			struct pollfd p[2] = { { .fd = pidfd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
-			struct signalfd_siginfo si;
-
-			if (poll(p, 2, -1) < 0 && errno != EINTR)
-				break;
-			if (p[0].revents)
-				break;
-			if ((p[1].revents & POLLIN) && read(sfd, &si, sizeof(si)) == sizeof(si))
-				syscall(SYS_pidfd_send_signal, pidfd, si.ssi_signo, NULL, 0);
-		}
-	}
-	int status = process_wait_status(c->pid);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	return status;
-}
-
 static void exec_ctx_release(struct exec_ctx *c)
 {
 	for (int t = 0; t < SPEC_NS_COUNT; t++)
@@ -454,7 +421,7 @@ static int exec_steps(struct exec_ctx *c, int *exit_status, struct error *err)
 		log_warn("exec: receive the pty master: %s", err->msg);
 		kill(c->pid, SIGKILL);
 	}
-	*exit_status = wait_process(c, err);
+	*exit_status = process_wait_foreground(c->pid, c->master, err);
 	return 0;
 }
 

@@ -4,6 +4,8 @@
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/signalfd.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -12,6 +14,8 @@
 
 #include "runtime/namespaces.h"
 #include "runtime/sync.h"
+#include "runtime/terminal.h"
+#include "runtime/log.h"
 #include "runtime/util.h"
 
 int process_wait_status(pid_t pid)
@@ -119,4 +123,36 @@ int process_spawn_init(struct init_args *a, int sync[2], const struct init_paren
 	}
 	*pid = init_pid;
 	return 0;
+}
+
+int process_wait_foreground(pid_t pid, int master, struct error *err)
+{
+	static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
+	cleanup_close int sfd = -1, pidfd = syscall(SYS_pidfd_open, pid, 0);
+	sigset_t set, old;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+		sigaddset(&set, forwarded[i]);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (master >= 0) {
+		if (terminal_proxy(master, pidfd, err) < 0)
+			log_warn("terminal: %s", err->msg);
+	} else {
+		while (pidfd >= 0) {
+			struct pollfd p[2] = { { .fd = pidfd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
+			struct signalfd_siginfo si;
+
+			if (poll(p, 2, -1) < 0 && errno != EINTR)
+				break;
+			if (p[0].revents)
+				break;
+			if ((p[1].revents & POLLIN) && read(sfd, &si, sizeof(si)) == sizeof(si))
+				syscall(SYS_pidfd_send_signal, pidfd, si.ssi_signo, NULL, 0);
+		}
+	}
+	int status = process_wait_status(pid);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return status;
 }

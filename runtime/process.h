@@ -20,6 +20,11 @@ struct init_parent_ops {
 int process_spawn_init(struct init_args *a, int sync[2], const struct init_parent_ops *ops, pid_t *pid,
 		       struct error *err);
 
+/* A foreground `run` or `exec`: forward SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and
+ * SIGWINCH to the child (or proxy its pty master when master >= 0) until it exits; return its
+ * status as process_wait_status does. */
+int process_wait_foreground(pid_t pid, int master, struct error *err);
+
 /* Wait for a child to exit and return its status as a shell would: code, or 128+signal. */
 int process_wait_status(pid_t pid);
 

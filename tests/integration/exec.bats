@@ -361,19 +361,3 @@ init_pid() {
 	grep -q 'memfd_create("berth", MFD_CLOEXEC|MFD_ALLOW_SEALING)' "$BATS_TEST_TMPDIR/trace"
 	grep -q 'execveat(.*AT_EMPTY_PATH) = 0' "$BATS_TEST_TMPDIR/trace"
 }
-
-# --- helpers shared with process.bats' terminal tests ------------------------------------------------
-
-start_recvtty() {
-	SOCK=$BATS_TEST_TMPDIR/tty.sock
-	TTY_OUT=$BATS_TEST_TMPDIR/tty.out
-	"$RECVTTY" "$SOCK" >"$TTY_OUT" 2>&1 3>&- &
-	RECVTTY_PID=$!
-	local i
-	for ((i = 0; i < 50; i++)); do
-		[ -S "$SOCK" ] && return 0
-		sleep 0.05
-	done
-	echo "recvtty did not create $SOCK" >&2
-	return 1
-}

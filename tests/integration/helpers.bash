@@ -110,3 +110,20 @@ install_helper() {
 	bin=$(build_helper "$1" -static) || return 1
 	cp "$bin" "$BUNDLE/rootfs/bin/$1"
 }
+
+# A console-socket receiver ($RECVTTY, built with build_helper recvtty) on $SOCK, copying the pty's
+# output to $TTY_OUT; the caller kills $RECVTTY_PID.
+start_recvtty() {
+	SOCK=$BATS_TEST_TMPDIR/tty.sock
+	TTY_OUT=$BATS_TEST_TMPDIR/tty.out
+	"$RECVTTY" "$SOCK" >"$TTY_OUT" 2>&1 3>&- &
+	RECVTTY_PID=$!
+	local i
+	for ((i = 0; i < 50; i++)); do
+		[ -S "$SOCK" ] && return 0
+		sleep 0.05
+	done
+	echo "recvtty did not create $SOCK" >&2
+	return 1
+}
+

@@ -578,3 +578,26 @@ with_fds() {
 	[ "$(pids_of sleep "$MARK" | wc -l)" -eq 1 ]
 	[ "$(pids_of sleep "$MARK")" = "$(state_field pid)" ]
 }
+
+@test "lifecycle: run forwards SIGTERM and SIGUSR1 to the container's process" {
+	local ready=$BATS_TEST_TMPDIR/ready
+	mkdir "$ready"
+	cfg --arg d "$ready" '.mounts += [{"destination": "/ready", "type": "bind", "source": $d, "options": ["rbind"]}]'
+	set_args sh -c 'trap "echo usr1 >/ready/got" USR1; trap "exit 7" TERM; touch /ready/up;
+		while :; do sleep 0.1; done'
+	"$BERTH" --root "$ROOT" run --bundle "$BUNDLE" "$CID" </dev/null >/dev/null 2>&1 3>&- &
+	local pid=$! i rc=0
+	for ((i = 0; i < 50; i++)); do
+		[ -e "$ready/up" ] && break
+		sleep 0.1
+	done
+	kill -USR1 "$pid"
+	for ((i = 0; i < 50; i++)); do
+		[ -e "$ready/got" ] && break
+		sleep 0.1
+	done
+	[ "$(cat "$ready/got")" = usr1 ]
+	kill -TERM "$pid"
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 7 ]
+}

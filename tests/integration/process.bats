@@ -357,20 +357,6 @@ read_caps() {
 # --- terminal ---------------------------------------------------------------------------------------
 
 # Start recvtty on a fresh socket; its output lands in $TTY_OUT.
-start_recvtty() {
-	SOCK=$BATS_TEST_TMPDIR/tty.sock
-	TTY_OUT=$BATS_TEST_TMPDIR/tty.out
-	"$RECVTTY" "$SOCK" >"$TTY_OUT" 2>&1 3>&- &
-	RECVTTY_PID=$!
-	local i
-	for ((i = 0; i < 50; i++)); do
-		[ -S "$SOCK" ] && return 0
-		sleep 0.05
-	done
-	echo "recvtty did not create $SOCK" >&2
-	return 1
-}
-
 # Run args in a terminal through create --console-socket + start; waits for the pty to hang up.
 run_tty() {
 	cfg '.process.terminal = true'
