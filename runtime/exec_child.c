@@ -79,11 +79,7 @@ static int setup_terminal(struct exec_child_args *a, struct error *err)
 				  sizeof(name), err);
 	if (r < 0)
 		return r;
-	if ((r = terminal_send_fd(a->console_fd, master, name, err)) < 0)
-		return error_prefix(err, "send the pty master");
-	close_quietly(a->console_fd);
-	a->console_fd = -1;
-	return terminal_setup_slave(slave, err);
+	return terminal_hand_over(&a->console_fd, master, slave, name, err);
 }
 
 /* Only stdio and the preserved fds survive execve; the sync fd stays until then to report errors. */

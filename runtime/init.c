@@ -206,12 +206,7 @@ static int setup_terminal(struct init_state *s, struct error *err)
 	r = rootfs_mount_console(slave, err);
 	if (r < 0)
 		return r;
-	r = terminal_send_fd(s->a->console_fd, master, name, err);
-	if (r < 0)
-		return error_prefix(err, "send the pty to the console socket");
-	close_quietly(s->a->console_fd);
-	s->a->console_fd = -1;
-	return terminal_setup_slave(slave, err);
+	return terminal_hand_over(&s->a->console_fd, master, slave, name, err);
 }
 
 static int set_oom_score_adj(struct init_state *s, struct error *err)

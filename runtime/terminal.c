@@ -328,3 +328,12 @@ int terminal_open_checked(int *master, int *slave, bool has_size, unsigned heigh
 	snprintf(name, name_len, "/dev/pts/%u", minor(st.st_rdev));
 	return 0;
 }
+
+int terminal_hand_over(int *console_fd, int master, int slave, const char *name, struct error *err)
+{
+	if (terminal_send_fd(*console_fd, master, name, err) < 0)
+		return error_prefix(err, "send the pty master to the console socket");
+	close(*console_fd);
+	*console_fd = -1;
+	return terminal_setup_slave(slave, err);
+}

@@ -17,6 +17,10 @@ int terminal_open_pty(int *master, int *slave, bool has_size, unsigned height, u
 int terminal_open_checked(int *master, int *slave, bool has_size, unsigned height, unsigned width, char *name,
 			  size_t name_len, struct error *err);
 
+/* Send master (named name) over *console_fd, close that socket, and make slave our controlling
+ * terminal and stdio: the last step of giving a container process its terminal. */
+int terminal_hand_over(int *console_fd, int master, int slave, const char *name, struct error *err);
+
 /* Make slave the controlling terminal and stdin/stdout/stderr of the caller (after setsid). */
 int terminal_setup_slave(int slave, struct error *err);
 
