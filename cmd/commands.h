@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "cgroup/cgroup.h"
 #include "cmd/options.h"
 
 struct global_opts {
@@ -12,6 +13,7 @@ struct global_opts {
 	const char *log_format;
 	bool debug;
 	bool systemd_cgroup;
+	enum cgroup_manager cgroup_manager; /* from --cgroup-manager or --systemd-cgroup */
 };
 
 struct command {
@@ -32,6 +34,11 @@ int cmd_list(const struct command *, const struct global_opts *, int, char **);
 int cmd_exec(const struct command *, const struct global_opts *, int, char **);
 int cmd_features(const struct command *, const struct global_opts *, int, char **);
 int cmd_image(const struct command *, const struct global_opts *, int, char **);
+int cmd_pause(const struct command *, const struct global_opts *, int, char **);
+int cmd_resume(const struct command *, const struct global_opts *, int, char **);
+int cmd_ps(const struct command *, const struct global_opts *, int, char **);
+int cmd_update(const struct command *, const struct global_opts *, int, char **);
+int cmd_events(const struct command *, const struct global_opts *, int, char **);
 /* runc commands berth lacks: fail with "not supported: ..." (cmd/compat.c). */
 int cmd_unsupported(const struct command *, const struct global_opts *, int, char **);
 

@@ -1,4 +1,5 @@
-/* runc 1.1 commands berth does not implement: accepted by name, fail with a clear reason. */
+/* runc 1.1 commands berth does not implement (checkpoint, restore): accepted by name, fail with a clear
+ * reason. */
 #include <string.h>
 
 #include "cmd/commands.h"
@@ -11,7 +12,5 @@ int cmd_unsupported(const struct command *cmd, const struct global_opts *g, int 
 			cmd_usage(cmd, (const struct opt[]){ { NULL, 0, 0, NULL, NULL } });
 			return 0;
 		}
-	if (strcmp(cmd->name, "checkpoint") == 0 || strcmp(cmd->name, "restore") == 0)
-		return cmd_fail("not supported: %s (CRIU)", cmd->name);
-	return cmd_fail("not supported: %s needs the cgroup driver (not built yet)", cmd->name);
+	return cmd_fail("not supported: %s (CRIU)", cmd->name);
 }

@@ -4,7 +4,7 @@
 
 int cmd_create(const struct command *cmd, const struct global_opts *g, int argc, char **argv)
 {
-	struct container_opts o = { .root = g->root, .bundle = "." };
+	struct container_opts o = { .root = g->root, .bundle = ".", .cgroup_manager = g->cgroup_manager };
 	const struct opt opts[] = { CREATE_FLAGS(o), { NULL, 0, 0, NULL, NULL } };
 	struct error err = { 0 };
 	int i;

@@ -1,6 +1,7 @@
 #include <errno.h>
 
 #include "cmd/commands.h"
+#include "rootfs/image_store.h"
 #include "runtime/container.h"
 
 int cmd_delete(const struct command *cmd, const struct global_opts *g, int argc, char **argv)
@@ -16,9 +17,12 @@ int cmd_delete(const struct command *cmd, const struct global_opts *g, int argc,
 	if (cmd_parse(cmd, opts, argc, argv, &i) < 0 || cmd_expect_args(cmd, argc, argv, i, 1, 1) < 0)
 		return 1;
 	if (container_delete(g->root, argv[i], force, &err) < 0) {
-		if (force && err.errnum == ENOENT)
-			return 0; /* runc: --force on a container that is already gone is not an error */
-		return cmd_fail("%s", err.msg);
+		if (!force || err.errnum != ENOENT)
+			return cmd_fail("%s", err.msg);
+		/* runc: --force on a container that is already gone is not an error */
 	}
+	/* a container of `run --image`: unmount and remove its rootfs (nothing for a plain bundle) */
+	if (image_store_container_remove(g->root, argv[i], &err) < 0)
+		return cmd_fail("delete: %s", err.msg);
 	return 0;
 }

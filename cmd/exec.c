@@ -74,7 +74,7 @@ int cmd_exec(const struct command *cmd, const struct global_opts *g, int argc, c
 {
 	struct exec_opts o = { .root = g->root };
 	cleanup_free char **env = NULL, **gids = NULL, **caps = NULL;
-	const char *unused = NULL;
+	const char *unused = NULL, *sub_cgroup = NULL;
 	const struct opt opts[] = {
 		{ "console-socket", 0, OPT_STRING, &o.console_socket, "unix socket that receives the pty master" },
 		{ "cwd", 0, OPT_STRING, &o.cwd, "current working directory in the container" },
@@ -91,7 +91,7 @@ int cmd_exec(const struct command *cmd, const struct global_opts *g, int argc, c
 		{ "cap", 'c', OPT_STRING, &unused, "add a capability, e.g. CAP_NET_ADMIN (repeatable)" },
 		{ "preserve-fds", 0, OPT_INT, &o.preserve_fds, "pass N more fds (from fd 3) to the process" },
 		{ "ignore-paused", 0, OPT_BOOL, &o.ignore_paused, "exec even when the container is paused" },
-		{ "cgroup", 0, OPT_STRING, &unused, "sub-cgroup to run in (accepted, no cgroup driver yet)" },
+		{ "cgroup", 0, OPT_STRING, &sub_cgroup, "sub-cgroup to run in (not supported)" },
 		{ NULL, 0, 0, NULL, NULL },
 	};
 	const struct repeated rep[] = {
@@ -108,6 +108,9 @@ int cmd_exec(const struct command *cmd, const struct global_opts *g, int argc, c
 		return 1;
 	if (i >= argc)
 		return cmd_fail("exec: container id cannot be empty");
+	if (sub_cgroup)
+		return cmd_fail("exec: --cgroup %s: not supported (berth runs exec'd processes in the container's "
+				"own cgroup)", sub_cgroup);
 	o.id = argv[i];
 	if (!o.process_path && i + 1 >= argc)
 		return cmd_fail("exec: a command to run, or --process, is required");

@@ -15,22 +15,22 @@ static const struct command commands[] = {
 	{ "checkpoint", "<container-id>", "checkpoint a running container (not supported)", cmd_unsupported },
 	{ "create", "<container-id>", "create a container", cmd_create },
 	{ "delete", "<container-id>", "delete a container and the resources it holds", cmd_delete },
-	{ "events", "<container-id>", "container events and statistics (not supported yet)", cmd_unsupported },
+	{ "events", "<container-id>", "resource statistics and OOM events of a container", cmd_events },
 	{ "exec", "<container-id> <command> [args...]", "run a new process inside the container", cmd_exec },
 	{ "features", "", "show the enabled features (runtime-spec features document)", cmd_features },
-	{ "image", "unpack FILE.tar BUNDLE", "unpack an image archive into a bundle (load, ls, rm: not yet)",
+	{ "image", "load|ls|rm|unpack ...", "the image store (load, ls, rm) and unpacking into a bundle",
 	  cmd_image },
 	{ "kill", "<container-id> [signal]", "send a signal to the container's init (default SIGTERM)", cmd_kill },
 	{ "list", "", "list the containers under --root", cmd_list },
-	{ "pause", "<container-id>", "suspend the container's processes (not supported yet)", cmd_unsupported },
-	{ "ps", "<container-id>", "list the processes of the container (not supported yet)", cmd_unsupported },
+	{ "pause", "<container-id>", "freeze every process of the container", cmd_pause },
+	{ "ps", "<container-id> [ps options]", "list the processes of the container", cmd_ps },
 	{ "restore", "<container-id>", "restore a checkpointed container (not supported)", cmd_unsupported },
-	{ "resume", "<container-id>", "resume a paused container (not supported yet)", cmd_unsupported },
+	{ "resume", "<container-id>", "thaw a paused container", cmd_resume },
 	{ "run", "<container-id>", "create and start a container", cmd_run },
 	{ "spec", "", "create a new specification file", cmd_spec },
 	{ "start", "<container-id>", "start a created container", cmd_start },
 	{ "state", "<container-id>", "print the state of a container", cmd_state },
-	{ "update", "<container-id>", "update the container's resources (not supported yet)", cmd_unsupported },
+	{ "update", "<container-id>", "change the resource limits of a running container", cmd_update },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -43,10 +43,10 @@ static const struct opt global_opts[] = {
 	{ "log", 0, OPT_STRING, &globals.log, "log file (default: stderr)" },
 	{ "log-format", 0, OPT_STRING, &globals.log_format, "log format: text or json" },
 	{ "debug", 0, OPT_BOOL, &globals.debug, "enable debug logging" },
-	{ "systemd-cgroup", 0, OPT_BOOL, &globals.systemd_cgroup, "use systemd cgroup paths (accepted)" },
+	{ "systemd-cgroup", 0, OPT_BOOL, &globals.systemd_cgroup, "systemd-style cgroupsPath (slice:prefix:name)" },
 	{ "criu", 0, OPT_STRING, &criu_path, "path to criu (accepted; checkpoint is not supported)" },
 	{ "rootless", 0, OPT_STRING, &rootless, "true, false or auto (accepted)" },
-	{ "cgroup-manager", 0, OPT_STRING, &cgroup_manager, "cgroupfs, systemd or disabled (crun; accepted)" },
+	{ "cgroup-manager", 0, OPT_STRING, &cgroup_manager, "cgroupfs (default), systemd or disabled (crun)" },
 	{ "version", 'v', OPT_BOOL, &show_version, "print the version" },
 	{ NULL, 0, 0, NULL, NULL },
 };
@@ -142,19 +142,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "berth: --log %s: %s\n", globals.log, strerror(-r));
 		return 1;
 	}
-	if (cgroup_manager && strcmp(cgroup_manager, "cgroupfs") != 0 && strcmp(cgroup_manager, "systemd") != 0 &&
-	    strcmp(cgroup_manager, "disabled") != 0) {
-		fprintf(stderr, "berth: --cgroup-manager: unknown manager \"%s\" (cgroupfs, systemd or disabled)\n",
-			cgroup_manager);
+	if (cgroup_manager && cgroup_manager_parse(cgroup_manager, &globals.cgroup_manager, &err) < 0) {
+		fprintf(stderr, "berth: %s\n", err.msg);
 		return 1;
 	}
+	if (globals.systemd_cgroup && !cgroup_manager)
+		globals.cgroup_manager = CGROUP_MANAGER_SYSTEMD;
 	if (rootless && strcmp(rootless, "true") != 0 && strcmp(rootless, "false") != 0 &&
 	    strcmp(rootless, "auto") != 0) {
 		fprintf(stderr, "berth: --rootless: expected true, false or auto, got \"%s\"\n", rootless);
 		return 1;
 	}
-	if (globals.systemd_cgroup)
-		log_debug("--systemd-cgroup: accepted; berth has no cgroup driver yet");
 	if (strcmp(argv[i], "help") == 0)
 		return help_command(argc - i - 1, argv + i + 1);
 

@@ -32,14 +32,73 @@ struct layer_limits {
 	uint64_t written;	/* running total */
 };
 
+enum layer_mode {
+	LAYER_MODE_FLAT,	/* layers stacked in one directory: whiteouts delete */
+	LAYER_MODE_OVERLAY,	/* one directory per layer: overlayfs whiteouts and opaque xattrs */
+};
+
 /* Apply one layer (a tar stream opened on a) onto rootfd, confined to it. */
-int layer_apply(struct archive *a, int rootfd, struct layer_limits *lim, struct error *err);
+int layer_apply(struct archive *a, int rootfd, enum layer_mode mode, struct layer_limits *lim,
+		struct error *err);
+
+/* An opened image archive with one chosen image; layers can be applied in any order, any number of times. */
+struct image_source;
+
+struct image_source_opts {
+	const char *archive;	/* path of the image tarball */
+	const char *ref;	/* OCI ref.name or docker REPO:TAG to pick, or NULL */
+	uint64_t max_size;	/* cap on the unpacked bytes of all layers applied with lim NULL; 0 = none */
+};
+
+int image_source_open(const struct image_source_opts *o, struct image_source **out, struct error *err);
+void image_source_free(struct image_source *s);
+/* The config digest "sha256:<hex>": the image id. */
+const char *image_source_id(const struct image_source *s);
+/* The config's bytes, verified against its digest. */
+const char *image_source_config_json(const struct image_source *s, size_t *len);
+const struct image_config *image_source_config(const struct image_source *s);
+/* The chosen image's names: its ref.name (OCI) or RepoTags (docker), NULL-terminated, maybe empty. */
+char *const *image_source_names(const struct image_source *s);
+size_t image_source_n_layers(const struct image_source *s);
+/* rootfs.diff_ids[i] of the config: "sha256:<hex>" of the uncompressed layer. */
+const char *image_source_diff_id(const struct image_source *s, size_t i);
+/* Stream layer i onto rootfd, every check done (blob digest and size, diff_id, caps; lim NULL: the source's
+ * own, from opts.max_size). FLAT: whiteouts delete.
+ * OVERLAY: rootfd is an empty directory for this layer alone; whiteouts become overlayfs whiteouts
+ * (char device 0:0) and opaque dirs get the xattr trusted.overlay.opaque="y". */
+int image_source_apply_layer(struct image_source *s, size_t i, int rootfd, enum layer_mode mode,
+			     struct layer_limits *lim, struct error *err);
+
+/* Resolve an image config User ("name", "uid", "uid:gid", "name:group", NULL = root) through rootfd's
+ * /etc/passwd and /etc/group (read inside rootfd). *gids gets the additional groups listing the user
+ * (malloc'ed, maybe NULL with *n_gids 0). */
+int image_resolve_user(int rootfd, const char *user, uint32_t *uid, uint32_t *gid, uint32_t **gids,
+		       size_t *n_gids, struct error *err);
+
+/* Image choice in an OCI index: one candidate manifest reachable from index.json. */
+struct image_candidate {
+	const char *digest;
+	const char *ref_name;			/* nearest ref.name on the way from index.json, or NULL */
+	const char *os, *arch, *variant;	/* nearest platform, NULL when none was given */
+};
+
+struct image_platform {
+	const char *os, *arch, *variant;
+};
+
+/* The host's platform in OCI (GOOS/GOARCH) naming, from uname. */
+void image_host_platform(struct image_platform *p);
+/* Pick one of n candidates by ref (NULL: any) and platform. *pick gets its index; when none or several fit,
+ * the error lists what the archive offers (ref names and platforms). */
+int image_select(const struct image_candidate *c, size_t n, const char *ref,
+		 const struct image_platform *host, size_t *pick, struct error *err);
 
 struct image_unpack_opts {
 	const char *archive;	/* path of the image tarball */
 	const char *bundle;	/* directory receiving rootfs/ and config.json */
 	const char *ref;	/* org.opencontainers.image.ref.name to pick, or NULL */
 	uint64_t max_size;	/* cap on the unpacked size, 0 = none */
+	char *const *cmd;	/* replaces the image's Cmd (NULL: keep it) */
 };
 
 /* Unpack an OCI-layout or docker-archive tarball into bundle/rootfs and write bundle/config.json. */

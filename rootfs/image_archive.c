@@ -1,4 +1,5 @@
-/* The outer image tarball (OCI layout or docker-archive): find the image, stream and verify each blob. */
+/* The outer image tarball (OCI layout or docker-archive): index its blobs, choose the image, verify the
+ * manifest and config, and hand layers to the stream. */
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
@@ -7,53 +8,38 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include "rootfs/image.h"
-#include "rootfs/rootfs.h"
+#include "rootfs/image_internal.h"
 #include "runtime/util.h"
 
-#define SMALL_BLOB_MAX (4u << 20)	/* manifests and configs are kept in memory from the first pass */
-#define BUF_SIZE (128u << 10)
-/* Decompression bomb: past BOMB_MIN bytes out, more than BOMB_RATIO bytes out per byte in. */
-#define BOMB_MIN (64ull << 20)
-#define BOMB_RATIO 500
+#define OUTER_BUF (128u << 10)
+#define PROBE_LEN 4096	/* bytes compared between libarchive and pread to trust a blob's offset */
 
-struct blob {
-	char *path;
-	char *data;	/* NULL when larger than SMALL_BLOB_MAX */
-	size_t len;
-};
+void image_sha256_hex(const uint8_t d[32], char out[7 + 65])
+{
+	static const char hex[] = "0123456789abcdef";
 
-struct outer {
-	const char *file;
-	struct blob *blobs;
-	size_t n;
-};
+	memcpy(out, "sha256:", 7);
+	for (int i = 0; i < 32; i++) {
+		out[7 + 2 * i] = hex[d[i] >> 4];
+		out[8 + 2 * i] = hex[d[i] & 15];
+	}
+	out[7 + 64] = '\0';
+}
 
-static void outer_free(struct outer *o)
+void image_outer_free(struct image_outer *o)
 {
 	for (size_t i = 0; i < o->n; i++) {
 		free(o->blobs[i].path);
 		free(o->blobs[i].data);
 	}
 	free(o->blobs);
-}
-
-static struct archive *outer_open(const char *file, struct error *err)
-{
-	struct archive *a = archive_read_new();
-
-	archive_read_support_format_tar(a);
-	archive_read_support_filter_all(a);
-	if (archive_read_open_filename(a, file, BUF_SIZE) != ARCHIVE_OK) {
-		error_set(err, archive_errno(a) > 0 ? archive_errno(a) : EIO, "%s: %s", file,
-			  archive_error_string(a));
-		archive_read_free(a);
-		return NULL;
-	}
-	return a;
+	free(o->file);
+	if (o->fd >= 0)
+		close(o->fd);
+	memset(o, 0, sizeof(*o));
+	o->fd = -1;
 }
 
 static const char *entry_name(struct archive_entry *e)
@@ -65,25 +51,72 @@ static const char *entry_name(struct archive_entry *e)
 	return n ?: "";
 }
 
-/* First pass: list the entries and keep the small ones. */
-static int outer_scan(struct outer *o, struct error *err)
+struct archive *image_outer_open(const struct image_outer *o, const struct image_blob *b, struct error *err)
 {
-	struct archive *a = outer_open(o->file, err);
+	struct archive *a = archive_read_new();
 	struct archive_entry *e;
 	int r;
 
+	archive_read_support_format_tar(a);
+	archive_read_support_filter_all(a);
+	if (archive_read_open_filename(a, o->file, OUTER_BUF) != ARCHIVE_OK) {
+		error_set(err, archive_errno(a) > 0 ? archive_errno(a) : EIO, "%s: %s", o->file,
+			  archive_error_string(a));
+		archive_read_free(a);
+		return NULL;
+	}
+	if (!b)
+		return a;
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK)
+		if (strcmp(entry_name(e), b->path) == 0)
+			return a;
+	error_set(err, EIO, "%s: %s not found on the second pass", o->file, b->path);
+	archive_read_free(a);
+	return NULL;
+}
+
+/* A large blob read straight from the file when the outer tar is plain and the probe agrees. */
+static int64_t probe_offset(struct archive *a, struct archive_entry *e, int fd, uint64_t size)
+{
+	char x[PROBE_LEN], y[PROBE_LEN];
+	int64_t off = archive_filter_bytes(a, 0);
+	size_t n = size < PROBE_LEN ? (size_t)size : PROBE_LEN;
+
+	if (archive_filter_count(a) != 1 || archive_entry_sparse_count(e) > 0 || off <= 0)
+		return -1;
+	if (archive_read_data(a, x, n) != (la_ssize_t)n || pread(fd, y, n, off) != (ssize_t)n || memcmp(x, y, n))
+		return -1;
+	return off;
+}
+
+int image_outer_scan(struct image_outer *o, const char *file, struct error *err)
+{
+	struct archive *a;
+	struct archive_entry *e;
+	int r;
+
+	memset(o, 0, sizeof(*o));
+	o->file = xstrdup(file);
+	o->fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (o->fd < 0)
+		return error_sys(err, "%s", file);
+	a = image_outer_open(o, NULL, err);
 	if (!a)
 		return -err->errnum;
 	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
 		if (archive_entry_filetype(e) != AE_IFREG)
 			continue;
 		o->blobs = xrealloc(o->blobs, (o->n + 1) * sizeof(*o->blobs));
-		struct blob *b = &o->blobs[o->n++];
+		struct image_blob *b = &o->blobs[o->n++];
 		la_int64_t size = archive_entry_size(e);
 		memset(b, 0, sizeof(*b));
 		b->path = xstrdup(entry_name(e));
-		if (size < 0 || (uint64_t)size > SMALL_BLOB_MAX)
+		b->size = size > 0 ? (uint64_t)size : 0;
+		b->off = -1;
+		if (size < 0 || (uint64_t)size > IMAGE_SMALL_BLOB_MAX) {
+			b->off = probe_offset(a, e, o->fd, b->size);
 			continue;
+		}
 		b->data = xmalloc((size_t)size + 1);
 		la_ssize_t got = archive_read_data(a, b->data, (size_t)size);
 		if (got != size) {
@@ -101,7 +134,7 @@ static int outer_scan(struct outer *o, struct error *err)
 	return r;
 }
 
-static struct blob *outer_find(struct outer *o, const char *path)
+struct image_blob *image_outer_find(struct image_outer *o, const char *path)
 {
 	while (path[0] == '.' && path[1] == '/')
 		path += 2;
@@ -111,474 +144,283 @@ static struct blob *outer_find(struct outer *o, const char *path)
 	return NULL;
 }
 
-static void sha256_hex(struct sha256_ctx *h, char out[7 + 65])
-{
-	uint8_t d[SHA256_DIGEST_SIZE];
-
-	sha256_digest(h, sizeof(d), d);
-	strcpy(out, "sha256:");
-	for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
-		sprintf(out + 7 + 2 * i, "%02x", d[i]);
-}
-
 /* A small blob (manifest, config), checked against its digest; size too when known (size != -1). */
-static int small_blob(struct outer *o, const char *what, const char *path, const char *digest, int64_t size,
-		      const char **out, struct error *err)
+static int small_blob(struct image_outer *o, const char *what, const char *path, const char *digest,
+		      int64_t size, const char **out, size_t *len, struct error *err)
 {
-	struct blob *b = outer_find(o, path);
+	struct image_blob *b = image_outer_find(o, path);
+	uint8_t d[SHA256_DIGEST_SIZE];
 	char hex[7 + 65];
 	struct sha256_ctx h;
 
 	if (!b)
 		return error_set(err, ENOENT, "%s %s: missing from the archive", what, digest ?: path);
 	if (!b->data)
-		return error_set(err, EFBIG, "%s %s: larger than %u bytes", what, digest ?: path, SMALL_BLOB_MAX);
+		return error_set(err, EFBIG, "%s %s: larger than %u bytes", what, digest ?: path,
+				 IMAGE_SMALL_BLOB_MAX);
 	if (size >= 0 && (uint64_t)size != b->len)
 		return error_set(err, 0, "%s %s: size mismatch (descriptor %lld, blob %zu)", what, digest,
 				 (long long)size, b->len);
 	sha256_init(&h);
 	sha256_update(&h, b->len, (const uint8_t *)b->data);
-	sha256_hex(&h, hex);
+	sha256_digest(&h, sizeof(d), d);
+	image_sha256_hex(d, hex);
 	if (digest && strcmp(hex, digest) != 0)
 		return error_set(err, 0, "%s %s: digest mismatch (got %s)", what, digest, hex);
 	*out = b->data;
+	if (len)
+		*len = b->len;
 	return 0;
 }
 
-/* The stream chain of one layer: outer entry (hash, size) -> decompressor (hash, cap) -> tar. */
-struct src {
-	struct archive *outer;
-	const char *mem;
-	size_t mem_len, mem_off;
-	struct sha256_ctx h;
-	uint64_t n;
-	bool hash;	/* off when the digest is unknown or the layer is not compressed (mid hashes it) */
-	char buf[BUF_SIZE];
-};
-
-struct mid {
-	struct archive *a;
-	const struct src *src;
-	struct sha256_ctx h;
-	uint64_t n, cap;
-	bool over, failed;
-	char buf[BUF_SIZE];
-};
-
-static la_ssize_t src_read(struct archive *a, void *data, const void **buf)
+static char *blob_path(const char *digest)
 {
-	struct src *s = data;
-	la_ssize_t got;
-
-	(void)a;
-	if (s->outer) {
-		got = archive_read_data(s->outer, s->buf, sizeof(s->buf));
-		*buf = s->buf;
-	} else {
-		got = (la_ssize_t)(s->mem_len - s->mem_off);
-		if (got > (la_ssize_t)BUF_SIZE)
-			got = BUF_SIZE;
-		*buf = s->mem + s->mem_off;
-		s->mem_off += (size_t)got;
-	}
-	if (got > 0) {
-		if (s->hash)
-			sha256_update(&s->h, (size_t)got, *buf);
-		s->n += (uint64_t)got;
-	}
-	return got;
-}
-
-static la_ssize_t mid_read(struct archive *a, void *data, const void **buf)
-{
-	struct mid *m = data;
-	la_ssize_t got = archive_read_data(m->a, m->buf, sizeof(m->buf));
-
-	*buf = m->buf;
-	if (got < 0) {
-		m->failed = true;
-		archive_set_error(a, EIO, "decompressing: %s", archive_error_string(m->a));
-		return -1;
-	}
-	sha256_update(&m->h, (size_t)got, *buf);
-	m->n += (uint64_t)got;
-	if ((m->cap && m->n > m->cap) || (m->n > BOMB_MIN && m->n / BOMB_RATIO > m->src->n)) {
-		m->over = true;
-		archive_set_error(a, EFBIG, "decompressed stream exceeds its cap");
-		return -1;
-	}
-	return got;
-}
-
-struct layer_ref {
-	const char *path;	/* entry in the outer archive */
-	const char *digest;	/* compressed digest, NULL when unknown (docker-archive) */
-	int64_t size;		/* -1 when unknown */
-	const char *diff_id;
-};
-
-static int stream_layer(struct outer *o, const struct layer_ref *l, int rootfd, struct layer_limits *lim,
-			struct error *err)
-{
-	struct blob *b = outer_find(o, l->path);
-	struct archive *outer = NULL, *mida = NULL, *tar = NULL;
-	struct archive_entry *e;
-	struct src *s = xzalloc(sizeof(*s));
-	struct mid *m = xzalloc(sizeof(*m));
-	char hex[7 + 65];
-	const char *name = l->digest ?: l->path;
-	int r = 0;
-
-	if (!b) {
-		r = error_set(err, ENOENT, "layer %s: missing from the archive", name);
-		goto out;
-	}
-	if (b->data) {
-		s->mem = b->data;
-		s->mem_len = b->len;
-	} else {
-		outer = outer_open(o->file, err);
-		if (!outer) {
-			r = -err->errnum;
-			goto out;
-		}
-		while ((r = archive_read_next_header(outer, &e)) == ARCHIVE_OK)
-			if (strcmp(entry_name(e), b->path) == 0)
-				break;
-		if (r != ARCHIVE_OK) {
-			r = error_set(err, EIO, "layer %s: not found on the second pass", name);
-			goto out;
-		}
-		s->outer = outer;
-	}
-	sha256_init(&s->h);
-	sha256_init(&m->h);
-	s->hash = l->digest != NULL;
-	m->cap = lim->max_size ? lim->max_size + (64u << 20) : 0;
-	mida = archive_read_new();
-	archive_read_support_filter_all(mida);
-	archive_read_support_format_raw(mida);
-	if (archive_read_open(mida, s, NULL, src_read, NULL) != ARCHIVE_OK ||
-	    archive_read_next_header(mida, &e) != ARCHIVE_OK) {
-		r = error_set(err, EIO, "layer %s: %s", name, archive_error_string(mida));
-		goto out;
-	}
-	m->a = mida;
-	m->src = s;
-	/* Not compressed: the decompressed stream is the blob, hash it once. */
-	bool plain = archive_filter_code(mida, 0) == ARCHIVE_FILTER_NONE;
-	if (plain)
-		s->hash = false;
-	tar = archive_read_new();
-	archive_read_support_format_tar(tar);
-	archive_read_support_format_gnutar(tar);
-	if (archive_read_open(tar, m, NULL, mid_read, NULL) != ARCHIVE_OK) {
-		r = error_set(err, EIO, "layer %s: %s", name, archive_error_string(tar));
-		goto out;
-	}
-	r = layer_apply(tar, rootfd, lim, err);
-	if (r < 0) {
-		if (m->over)
-			error_set(err, EFBIG, "layer %s: decompression bomb: %llu bytes from %llu (cap %llu, "
-				  "ratio %d:1 past %llu)", name, (unsigned long long)m->n, (unsigned long long)s->n,
-				  (unsigned long long)m->cap, BOMB_RATIO, BOMB_MIN);
-		else
-			error_prefix(err, "layer %s", name);
-		goto out;
-	}
-	/* Hash the rest: tar padding after the end marker, then the compressed tail. */
-	const void *p;
-	while ((r = (int)mid_read(tar, m, &p)) > 0)
-		;
-	if (r < 0) {
-		r = error_set(err, m->over ? EFBIG : EIO, "layer %s: %s", name, archive_error_string(tar));
-		goto out;
-	}
-	while ((r = (int)src_read(mida, s, &p)) > 0)
-		;
-	if (r < 0) {
-		r = error_set(err, EIO, "layer %s: %s", name, archive_error_string(outer));
-		goto out;
-	}
-	if (l->size >= 0 && s->n != (uint64_t)l->size) {
-		r = error_set(err, 0, "layer %s: size mismatch (descriptor %lld, blob %llu)", name,
-			      (long long)l->size, (unsigned long long)s->n);
-		goto out;
-	}
-	if (l->digest) {
-		sha256_hex(plain ? &m->h : &s->h, hex);
-		if (strcmp(hex, l->digest) != 0) {
-			r = error_set(err, 0, "layer %s: digest mismatch (got %s)", name, hex);
-			goto out;
-		}
-	}
-	/* sha256_digest resets the context: when plain, hex already holds the decompressed digest. */
-	if (!plain || !l->digest)
-		sha256_hex(&m->h, hex);
-	if (strcmp(hex, l->diff_id) != 0)
-		r = error_set(err, 0, "layer %s: diff_id mismatch (config says %s, got %s)", name, l->diff_id,
-			      hex);
-out:
-	if (tar)
-		archive_read_free(tar);
-	if (mida)
-		archive_read_free(mida);
-	if (outer)
-		archive_read_free(outer);
-	free(s);
-	free(m);
-	return r < 0 ? r : 0;
+	return xasprintf("blobs/sha256/%s", digest + 7);
 }
 
 static const char *const layer_types[] = {
 	"", "application/vnd.oci.image.layer.v1.tar", "application/vnd.oci.image.layer.v1.tar+gzip",
 	"application/vnd.oci.image.layer.v1.tar+zstd", "application/vnd.oci.image.layer.nondistributable.v1.tar",
 	"application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+	"application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
 	"application/vnd.docker.image.rootfs.diff.tar", "application/vnd.docker.image.rootfs.diff.tar.gzip",
+	"application/vnd.docker.image.rootfs.diff.tar.zstd",
 	"application/vnd.docker.image.rootfs.foreign.diff.tar.gzip", NULL,
 };
 
-/* Image resolution: fills cfg and the ordered layer list. */
-struct plan {
-	struct image_manifest man;
-	char *docker_config;
-	char **docker_layers;
+struct image_source {
+	struct image_outer o;
+	char *id;
+	const char *config_json;	/* points into the config blob */
+	size_t config_len;
 	struct image_config cfg;
-	struct layer_ref *layers;
+	char **names;
+	struct image_layer_ref *layers;
 	size_t n;
-	char **paths;
+	char **owned;			/* strings the layer refs point to */
+	struct layer_limits lim;	/* used when the caller passes none */
 };
 
-static void plan_free(struct plan *p)
+static int fetch_small(void *ctx, const struct image_desc *d, const char **json, struct error *err)
 {
-	image_manifest_free(&p->man);
-	free(p->docker_config);
-	strv_free(p->docker_layers);
-	image_config_free(&p->cfg);
-	free(p->layers);
-	strv_free(p->paths);
+	cleanup_free char *path = blob_path(d->digest);
+
+	return small_blob(ctx, "manifest", path, d->digest, (int64_t)d->size, json, NULL, err);
 }
 
-static int plan_oci(struct outer *o, const char *index, const char *ref, struct plan *p, struct error *err)
+static int load_config(struct image_source *s, const char *path, const char *digest, int64_t size,
+		       struct error *err)
 {
-	struct image_desc d = { 0 };
-	const char *json;
-	int r = image_json_index(index, ref, &d, err);
+	uint8_t d[SHA256_DIGEST_SIZE];
+	struct sha256_ctx h;
+	char hex[7 + 65];
+	int r = small_blob(&s->o, "config", path, digest, size, &s->config_json, &s->config_len, err);
 
 	if (r < 0)
 		return r;
-	cleanup_free char *mpath = xasprintf("blobs/sha256/%s", d.digest + 7);
-	r = small_blob(o, "manifest", mpath, d.digest, (int64_t)d.size, &json, err);
-	if (r == 0 && strstr(d.media_type, "index"))
-		r = error_set(err, ENOTSUP, "manifest %s: nested indexes are not supported yet", d.digest);
-	image_desc_free(&d);
-	if (r == 0)
-		r = image_json_manifest(json, &p->man, err);
+	sha256_init(&h);
+	sha256_update(&h, s->config_len, (const uint8_t *)s->config_json);
+	sha256_digest(&h, sizeof(d), d);
+	image_sha256_hex(d, hex);
+	s->id = xstrdup(hex);
+	r = image_json_config(s->config_json, &s->cfg, err);
 	if (r < 0)
-		return r;
-	cleanup_free char *cpath = xasprintf("blobs/sha256/%s", p->man.config.digest + 7);
-	r = small_blob(o, "config", cpath, p->man.config.digest, (int64_t)p->man.config.size, &json, err);
+		return error_prefix(err, "config %s", s->id);
+	return 0;
+}
+
+static int plan_oci(struct image_source *s, const char *index, const char *ref, struct error *err)
+{
+	struct image_desc d = { 0 };
+	struct image_manifest man = { 0 };
+	cleanup_free char *name = NULL;
+	const char *json;
+	int r = image_index_choose(index, ref, fetch_small, &s->o, &d, &name, err);
+
 	if (r == 0)
-		r = image_json_config(json, &p->cfg, err);
+		r = fetch_small(&s->o, &d, &json, err);
+	if (r == 0)
+		r = image_json_manifest(json, &man, err);
 	if (r < 0)
-		return r;
-	if (p->cfg.n_diff_ids != p->man.n_layers)
-		return error_set(err, 0, "config %s: %zu diff_ids for %zu layers", p->man.config.digest,
-				 p->cfg.n_diff_ids, p->man.n_layers);
-	p->n = p->man.n_layers;
-	p->layers = xzalloc((p->n + 1) * sizeof(*p->layers));
-	p->paths = xzalloc((p->n + 1) * sizeof(char *));
-	for (size_t i = 0; i < p->n; i++) {
-		const struct image_desc *l = &p->man.layers[i];
+		goto out;
+	s->names = xzalloc(2 * sizeof(char *));
+	s->names[0] = steal_pointer(&name);
+	cleanup_free char *cpath = blob_path(man.config.digest);
+	r = load_config(s, cpath, man.config.digest, (int64_t)man.config.size, err);
+	if (r < 0)
+		goto out;
+	if (s->cfg.n_diff_ids != man.n_layers) {
+		r = error_set(err, 0, "config %s: %zu diff_ids for %zu layers", man.config.digest,
+			      s->cfg.n_diff_ids, man.n_layers);
+		goto out;
+	}
+	s->n = man.n_layers;
+	s->layers = xzalloc((s->n + 1) * sizeof(*s->layers));
+	s->owned = xzalloc((2 * s->n + 1) * sizeof(char *));
+	for (size_t i = 0; i < s->n; i++) {
+		const struct image_desc *l = &man.layers[i];
 		size_t t = 0;
 		while (layer_types[t] && strcmp(layer_types[t], l->media_type) != 0)
 			t++;
-		if (!layer_types[t])
-			return error_set(err, ENOTSUP, "layer %s: unknown media type %s", l->digest, l->media_type);
-		p->paths[i] = xasprintf("blobs/sha256/%s", l->digest + 7);
-		p->layers[i] = (struct layer_ref){ p->paths[i], l->digest, (int64_t)l->size, p->cfg.diff_ids[i] };
-	}
-	return 0;
-}
-
-static int plan_docker(struct outer *o, const char *manifest, const char *ref, struct plan *p,
-		       struct error *err)
-{
-	const char *json;
-	int r = image_json_docker(manifest, ref, &p->docker_config, &p->docker_layers, err);
-
-	if (r < 0)
-		return r;
-	/* The config's name is its digest ("<hex>.json" or "blobs/sha256/<hex>"): check it when it is. */
-	const char *base = strrchr(p->docker_config, '/');
-	base = base ? base + 1 : p->docker_config;
-	cleanup_free char *digest = NULL;
-	if (strspn(base, "0123456789abcdef") == 64)
-		digest = xasprintf("sha256:%.64s", base);
-	r = small_blob(o, "config", p->docker_config, digest, -1, &json, err);
-	if (r == 0)
-		r = image_json_config(json, &p->cfg, err);
-	if (r < 0)
-		return r;
-	p->n = strv_length(p->docker_layers);
-	if (p->cfg.n_diff_ids != p->n)
-		return error_set(err, 0, "config %s: %zu diff_ids for %zu layers", p->docker_config,
-				 p->cfg.n_diff_ids, p->n);
-	p->layers = xzalloc((p->n + 1) * sizeof(*p->layers));
-	for (size_t i = 0; i < p->n; i++)
-		p->layers[i] = (struct layer_ref){ p->docker_layers[i], NULL, -1, p->cfg.diff_ids[i] };
-	return 0;
-}
-
-/* Look name up in the image's passwd or group file (read inside the root); returns the id or -ENOENT.
- * For passwd, *gid gets the primary group. */
-static int64_t lookup_id(int rootfd, const char *file, const char *name, bool by_id, uint32_t *gid)
-{
-	struct error e = { 0 };
-	cleanup_close int fd = rootfs_open_in_root(rootfd, file, O_RDONLY, 0, &e);
-	cleanup_free char *data = NULL;
-	size_t len;
-
-	if (fd < 0)
-		return -ENOENT;
-	cleanup_free char *proc = xasprintf("/proc/self/fd/%d", fd);
-	if (read_file_at(AT_FDCWD, proc, &data, &len, 16u << 20) < 0)
-		return -ENOENT;
-	for (char *line = data, *next; line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		char *f[4] = { 0 };
-		char *p = line;
-		for (int i = 0; i < 4 && p; i++) {
-			f[i] = p;
-			p = strchr(p, ':');
-			if (p)
-				*p++ = '\0';
+		if (!layer_types[t]) {
+			r = error_set(err, ENOTSUP, "layer %s: unknown media type %s", l->digest, l->media_type);
+			goto out;
 		}
-		uint64_t id, g;
-		if (!f[2] || strcmp(by_id ? f[2] : f[0], name) != 0 || parse_u64(f[2], &id) < 0 || id > UINT32_MAX)
-			continue;
-		if (gid && f[3] && parse_u64(f[3], &g) == 0 && g <= UINT32_MAX)
-			*gid = (uint32_t)g;
-		return (int64_t)id;
+		s->owned[2 * i] = blob_path(l->digest);
+		s->owned[2 * i + 1] = xstrdup(l->digest);
+		s->layers[i] = (struct image_layer_ref){ s->owned[2 * i], s->owned[2 * i + 1], (int64_t)l->size,
+							 s->cfg.diff_ids[i] };
 	}
-	return -ENOENT;
+out:
+	image_desc_free(&d);
+	image_manifest_free(&man);
+	return r;
 }
 
-/* User "name|uid[:group|gid]" resolved through the image's /etc/passwd and /etc/group. */
-static int resolve_user(int rootfd, const char *user, uint32_t *uid, uint32_t *gid, struct error *err)
+/* "blobs/sha256/<hex>" or "<hex>.json" or "<hex>/layer.tar": the digest a docker-archive path implies. */
+static char *docker_path_digest(const char *path, bool dir)
 {
-	cleanup_free char *u = xstrdup(user ?: "0");
-	char *g = strchr(u, ':');
-	uint64_t n;
-	int64_t id;
+	const char *base = path;
 
-	*uid = 0;
-	*gid = 0;
-	if (g)
-		*g++ = '\0';
-	if (parse_u64(u, &n) == 0 && n <= UINT32_MAX) {
-		/* A numeric uid still takes its primary group from passwd when it is listed there. */
-		*uid = (uint32_t)n;
-		lookup_id(rootfd, "etc/passwd", u, true, gid);
-	} else if ((id = lookup_id(rootfd, "etc/passwd", u, false, gid)) >= 0) {
-		*uid = (uint32_t)id;
-	} else {
-		return error_set(err, ENOENT, "image config User %s: no user %s in the image's /etc/passwd", user, u);
+	if (strncmp(path, "blobs/sha256/", 13) == 0)
+		base = path + 13;
+	else if (!dir && strrchr(path, '/'))
+		base = strrchr(path, '/') + 1;
+	if (strspn(base, "0123456789abcdef") != 64)
+		return NULL;
+	if (base[64] && !(base == path + 13 || (!dir && strcmp(base + 64, ".json") == 0)))
+		return NULL;
+	return xasprintf("sha256:%.64s", base);
+}
+
+static int plan_docker(struct image_source *s, const char *manifest, const char *ref, struct error *err)
+{
+	cleanup_free char *config = NULL, *cdigest = NULL;
+	cleanup_strv char **layers = NULL;
+	int r = image_json_docker(manifest, ref, &config, &layers, &s->names, err);
+
+	if (r < 0)
+		return r;
+	/* The config's name is its digest: check it when it is. */
+	cdigest = docker_path_digest(config, false);
+	r = load_config(s, config, cdigest, -1, err);
+	if (r < 0)
+		return r;
+	s->n = strv_length(layers);
+	if (s->cfg.n_diff_ids != s->n)
+		return error_set(err, 0, "config %s: %zu diff_ids for %zu layers", config, s->cfg.n_diff_ids, s->n);
+	s->layers = xzalloc((s->n + 1) * sizeof(*s->layers));
+	s->owned = xzalloc((2 * s->n + 1) * sizeof(char *));
+	for (size_t i = 0; i < s->n; i++) {
+		/* The newer form stores layers as blobs/sha256/<hex>: their name is their digest. */
+		s->owned[2 * i] = steal_pointer(&layers[i]);
+		s->owned[2 * i + 1] = docker_path_digest(s->owned[2 * i], true);
+		s->layers[i] = (struct image_layer_ref){ s->owned[2 * i], s->owned[2 * i + 1], -1,
+							 s->cfg.diff_ids[i] };
 	}
-	if (!g)
-		return 0;
-	if (parse_u64(g, &n) == 0 && n <= UINT32_MAX)
-		*gid = (uint32_t)n;
-	else if ((id = lookup_id(rootfd, "etc/group", g, false, NULL)) >= 0)
-		*gid = (uint32_t)id;
-	else
-		return error_set(err, ENOENT, "image config User %s: no group %s in the image's /etc/group", user, g);
 	return 0;
 }
 
-static int unpack_into(struct outer *o, const struct image_unpack_opts *opt, int bundlefd,
-		       const char *tmpname, struct error *err)
+/* Everything but the outer archive's index. */
+static void plan_reset(struct image_source *s)
 {
-	struct plan p = { 0 };
-	struct blob *idx = outer_find(o, "index.json"), *dm = outer_find(o, "manifest.json");
-	struct layer_limits lim = { .max_size = opt->max_size };
-	cleanup_close int rootfd = -1, cfd = -1;
-	cleanup_free char *json = NULL;
-	uint32_t uid, gid;
+	free(s->id);
+	image_config_free(&s->cfg);
+	strv_free(s->names);
+	free(s->layers);
+	strv_free(s->owned);
+	s->id = NULL;
+	s->config_json = NULL;
+	s->names = s->owned = NULL;
+	s->layers = NULL;
+	s->n = 0;
+}
+
+int image_source_open(const struct image_source_opts *opt, struct image_source **out, struct error *err)
+{
+	struct image_source *s = xzalloc(sizeof(*s));
+	struct image_blob *idx, *dm;
 	int r;
 
-	if (idx && idx->data)
-		r = plan_oci(o, idx->data, opt->ref, &p, err);
-	else if (dm && dm->data)
-		r = plan_docker(o, dm->data, opt->ref, &p, err);
-	else
-		r = error_set(err, 0, "%s: neither an OCI layout (index.json) nor a docker archive "
-			      "(manifest.json)", opt->archive);
+	*out = NULL;
+	s->o.fd = -1;
+	s->lim.max_size = opt->max_size;
+	r = image_outer_scan(&s->o, opt->archive, err);
 	if (r < 0)
-		goto out;
-	rootfd = openat(bundlefd, tmpname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (rootfd < 0 || fchmod(rootfd, 0755) < 0) {
-		r = error_sys(err, "%s/%s", opt->bundle, tmpname);
-		goto out;
+		goto fail;
+	idx = image_outer_find(&s->o, "index.json");
+	dm = image_outer_find(&s->o, "manifest.json");
+	if (idx && idx->data) {
+		r = plan_oci(s, idx->data, opt->ref, err);
+		/* A docker archive that also carries an OCI layout: a RepoTag names the image too. */
+		if (r == -ENOENT && opt->ref && dm && dm->data) {
+			struct error e2 = { 0 };
+			plan_reset(s);
+			if (plan_docker(s, dm->data, opt->ref, &e2) == 0)
+				r = 0;
+			else
+				error_prefix(err, "%s; and", e2.msg);
+		}
+	} else if (dm && dm->data) {
+		r = plan_docker(s, dm->data, opt->ref, err);
+	} else {
+		r = error_set(err, 0, "%s: neither an OCI layout (index.json) nor a docker archive (manifest.json)",
+			      opt->archive);
 	}
-	for (size_t i = 0; i < p.n && r == 0; i++)
-		r = stream_layer(o, &p.layers[i], rootfd, &lim, err);
 	if (r < 0)
-		goto out;
-	r = resolve_user(rootfd, p.cfg.user, &uid, &gid, err);
-	if (r < 0)
-		goto out;
-	json = image_json_bundle(&p.cfg, uid, gid, NULL, 0);
-	cfd = openat(bundlefd, ".config.json.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (cfd < 0 || write_all(cfd, json, strlen(json)) < 0 || write_all(cfd, "\n", 1) < 0) {
-		r = error_sys(err, "%s/config.json", opt->bundle);
-		unlinkat(bundlefd, ".config.json.tmp", 0);
-		goto out;
-	}
-	if (renameat(bundlefd, tmpname, bundlefd, "rootfs") < 0) {
-		r = error_sys(err, "renaming %s/%s to rootfs", opt->bundle, tmpname);
-		unlinkat(bundlefd, ".config.json.tmp", 0);
-		goto out;
-	}
-	if (renameat(bundlefd, ".config.json.tmp", bundlefd, "config.json") < 0)
-		r = error_sys(err, "%s/config.json", opt->bundle);
-out:
-	plan_free(&p);
+		goto fail;
+	*out = s;
+	return 0;
+fail:
+	image_source_free(s);
 	return r;
 }
 
-int image_unpack(const struct image_unpack_opts *opt, struct error *err)
+void image_source_free(struct image_source *s)
 {
-	struct outer o = { .file = opt->archive };
-	struct stat st;
-	char tmpname[] = ".rootfs.tmp-XXXXXX";
-	cleanup_free char *tmp = xasprintf("%s/%s", opt->bundle, tmpname);
-	int r;
+	if (!s)
+		return;
+	plan_reset(s);
+	image_outer_free(&s->o);
+	free(s);
+}
 
-	if (mkdir_p(opt->bundle, 0755) < 0)
-		return error_sys(err, "creating bundle %s", opt->bundle);
-	cleanup_close int bundlefd = open(opt->bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (bundlefd < 0)
-		return error_sys(err, "%s", opt->bundle);
-	if (fstatat(bundlefd, "rootfs", &st, AT_SYMLINK_NOFOLLOW) == 0)
-		return error_set(err, EEXIST, "%s/rootfs: already exists", opt->bundle);
-	r = outer_scan(&o, err);
-	if (r < 0)
-		goto out;
-	if (!mkdtemp(tmp)) {
-		r = error_sys(err, "creating %s", tmp);
-		goto out;
-	}
-	memcpy(tmpname, tmp + strlen(tmp) - strlen(tmpname), strlen(tmpname));
-	r = unpack_into(&o, opt, bundlefd, tmpname, err);
-	if (r < 0) {
-		/* A failed unpack leaves nothing behind. */
-		struct error e2 = { 0 };
-		layer_remove_tree(bundlefd, tmpname, &e2);
-	}
-out:
-	outer_free(&o);
-	return r;
+const char *image_source_id(const struct image_source *s)
+{
+	return s->id;
+}
+
+const char *image_source_config_json(const struct image_source *s, size_t *len)
+{
+	if (len)
+		*len = s->config_len;
+	return s->config_json;
+}
+
+const struct image_config *image_source_config(const struct image_source *s)
+{
+	return &s->cfg;
+}
+
+char *const *image_source_names(const struct image_source *s)
+{
+	return s->names;
+}
+
+size_t image_source_n_layers(const struct image_source *s)
+{
+	return s->n;
+}
+
+const char *image_source_diff_id(const struct image_source *s, size_t i)
+{
+	return i < s->n ? s->layers[i].diff_id : NULL;
+}
+
+int image_source_apply_layer(struct image_source *s, size_t i, int rootfd, enum layer_mode mode,
+			     struct layer_limits *lim, struct error *err)
+{
+	if (i >= s->n)
+		return error_set(err, EINVAL, "layer %zu: the image has %zu layers", i, s->n);
+	return image_stream_layer(&s->o, &s->layers[i], rootfd, mode, lim ?: &s->lim, err);
 }

@@ -97,10 +97,45 @@ static int remove_lower_children(int dirfd, const char *dir, const struct create
 	return 0;
 }
 
-static int apply_whiteout(int rootfd, enum layer_whiteout kind, const char *target, const struct created *c,
-			  struct error *err)
+#define OVL_OPAQUE_XATTR "trusted.overlay.opaque"
+
+/* OVERLAY mode: the layer's own directory records whiteouts the way overlayfs reads them. */
+static int overlay_whiteout(int rootfd, enum layer_whiteout kind, const char *target, struct error *err)
 {
 	cleanup_free char *parent = NULL, *base = NULL;
+	cleanup_close int fd = -1;
+
+	if (kind == LAYER_WH_OPAQUE) {
+		fd = *target ? rootfs_mkdir_in_root(rootfd, target, 0755, err)
+			     : openat(rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return *target ? error_prefix(err, "opaque directory %s", target) : error_sys(err, "root");
+		cleanup_free char *proc = xasprintf("/proc/self/fd/%d", fd);
+		if (setxattr(proc, OVL_OPAQUE_XATTR, "y", 1, 0) < 0)
+			return error_sys(err, "opaque directory %s: setting %s", *target ? target : "/",
+					 OVL_OPAQUE_XATTR);
+		return 0;
+	}
+	layer_path_split(target, &parent, &base);
+	fd = *parent ? rootfs_mkdir_in_root(rootfd, parent, 0755, err)
+		     : openat(rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return *parent ? error_prefix(err, "whiteout %s", target) : error_sys(err, "root");
+	int r = remove_at(fd, base, target, err);
+	if (r < 0)
+		return r;
+	if (mknodat(fd, base, S_IFCHR | 0, makedev(0, 0)) < 0)
+		return error_sys(err, "whiteout %s: mknod 0:0", target);
+	return 0;
+}
+
+static int apply_whiteout(int rootfd, enum layer_mode mode, enum layer_whiteout kind, const char *target,
+			  const struct created *c, struct error *err)
+{
+	cleanup_free char *parent = NULL, *base = NULL;
+
+	if (mode == LAYER_MODE_OVERLAY)
+		return overlay_whiteout(rootfd, kind, target, err);
 
 	if (kind == LAYER_WH_OPAQUE) {
 		cleanup_close int fd = rootfs_open_in_root(rootfd, *target ? target : ".",
@@ -123,14 +158,18 @@ static int apply_whiteout(int rootfd, enum layer_whiteout kind, const char *targ
 	return remove_at(pfd, base, target, err);
 }
 
-static int copy_data(struct archive *a, int fd, const char *path, struct layer_limits *lim, struct error *err)
+static int copy_data(struct archive *a, int fd, const char *path, struct layer_limits *lim, uint64_t *end,
+		     struct error *err)
 {
 	const void *buf;
 	size_t len;
 	la_int64_t off;
 	int r;
 
+	*end = 0;
 	while ((r = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK) {
+		if (len && (uint64_t)off + len > *end)
+			*end = (uint64_t)off + len;
 		lim->written += len;
 		if (lim->max_size && lim->written > lim->max_size)
 			return error_set(err, EFBIG, "layer entry %s: unpacked size exceeds the cap of %llu bytes",
@@ -151,7 +190,8 @@ static int set_xattrs(struct archive_entry *e, int fd, const char *path, struct 
 
 	archive_entry_xattr_reset(e);
 	while (archive_entry_xattr_next(e, &name, &val, &size) == ARCHIVE_OK)
-		if (fsetxattr(fd, name, val, size, 0) < 0)
+		/* overlayfs reads its own trusted.overlay.* xattrs: a layer must not forge them. */
+		if (strncmp(name, "trusted.overlay.", 16) != 0 && fsetxattr(fd, name, val, size, 0) < 0)
 			return error_sys(err, "layer entry %s: setting xattr %s", path, name);
 	return 0;
 }
@@ -192,17 +232,35 @@ static int set_meta(struct archive_entry *e, int pfd, const char *base, const ch
 	return 0;
 }
 
+/* The last parent directory, reused by the entries that follow while nothing changed the tree's shape;
+ * with what a file created in it gets by default, so that chown and chmod are skipped when they would
+ * change nothing. */
+struct parent_cache {
+	char *path;
+	int fd;
+	uid_t uid;		/* owner of a new file: our fsuid */
+	gid_t gid;		/* group of a new file: ours, or the directory's when it is setgid */
+	mode_t mask;		/* the process umask */
+	bool acl;		/* a default ACL decides new files' modes: always chmod */
+};
+
 /* Regular files: everything on the fd we wrote through. */
-static int set_meta_fd(struct archive_entry *e, int fd, const char *path, struct error *err)
+static int set_meta_fd(struct archive_entry *e, int fd, const struct parent_cache *pc, const char *path,
+		       struct error *err)
 {
 	struct timespec ts[2] = {
 		{ .tv_sec = archive_entry_atime(e), .tv_nsec = archive_entry_atime_nsec(e) },
 		{ .tv_sec = archive_entry_mtime(e), .tv_nsec = archive_entry_mtime_nsec(e) },
 	};
+	uid_t uid = (uid_t)archive_entry_uid(e);
+	gid_t gid = (gid_t)archive_entry_gid(e);
+	mode_t mode = archive_entry_mode(e) & 07777;
+	bool chowned = uid != pc->uid || gid != pc->gid;
 
-	if (fchown(fd, (uid_t)archive_entry_uid(e), (gid_t)archive_entry_gid(e)) < 0)
+	if (chowned && fchown(fd, uid, gid) < 0)
 		return error_sys(err, "layer entry %s: chown", path);
-	if (fchmod(fd, archive_entry_mode(e) & 07777) < 0)
+	/* Created with mode & 0777 & ~umask; chown cleared nothing we had not set. */
+	if ((pc->acl || (mode & 07000) || (mode & pc->mask)) && fchmod(fd, mode) < 0)
 		return error_sys(err, "layer entry %s: chmod", path);
 	if (archive_entry_xattr_count(e) > 0) {
 		int r = set_xattrs(e, fd, path, err);
@@ -216,12 +274,6 @@ static int set_meta_fd(struct archive_entry *e, int fd, const char *path, struct
 	return 0;
 }
 
-/* The last parent directory, reused by the entries that follow while nothing changed the tree's shape. */
-struct parent_cache {
-	char *path;
-	int fd;
-};
-
 static void parent_cache_drop(struct parent_cache *c)
 {
 	free(c->path);
@@ -229,6 +281,22 @@ static void parent_cache_drop(struct parent_cache *c)
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
+}
+
+/* Contents, then metadata, through the fd just created; closes fd. */
+static int write_file(struct archive *a, struct archive_entry *e, int fd, const struct parent_cache *pc,
+		      const char *path, struct layer_limits *lim, struct error *err)
+{
+	cleanup_close int cfd = fd;
+	uint64_t end;
+	int r = copy_data(a, cfd, path, lim, &end, err);
+
+	if (r < 0)
+		return r;
+	/* A sparse file's trailing hole. */
+	if (end != (uint64_t)archive_entry_size(e) && ftruncate(cfd, archive_entry_size(e)) < 0)
+		return error_sys(err, "layer entry %s: truncate", path);
+	return set_meta_fd(e, cfd, pc, path, err);
 }
 
 static int apply_entry(struct archive *a, struct archive_entry *e, int rootfd, const char *path,
@@ -251,8 +319,26 @@ static int apply_entry(struct archive *a, struct archive_entry *e, int rootfd, c
 		if (pc->fd < 0)
 			return *parent ? error_prefix(err, "layer entry %s", path) : error_sys(err, "root");
 		pc->path = xstrdup(parent);
+		struct stat pst;
+		if (fstat(pc->fd, &pst) < 0)
+			return error_sys(err, "layer entry %s: parent", path);
+		pc->uid = geteuid();
+		pc->gid = (pst.st_mode & S_ISGID) ? pst.st_gid : getegid();
+		cleanup_free char *proc = xasprintf("/proc/self/fd/%d", pc->fd);
+		pc->acl = getxattr(proc, "system.posix_acl_default", NULL, 0) >= 0 ||
+			  (errno != ENODATA && errno != EOPNOTSUPP);
 	}
 	int pfd = pc->fd;
+
+	/* The common case, a new file: one openat, no lookup before it. */
+	if (type == AE_IFREG && !hl) {
+		int fd = openat(pfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+				archive_entry_mode(e) & 0777);
+		if (fd >= 0)
+			return write_file(a, e, fd, pc, path, lim, err);
+		if (errno != EEXIST)
+			return error_sys(err, "layer entry %s: create", path);
+	}
 
 	struct stat st;
 	bool exists = fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0;
@@ -289,15 +375,11 @@ static int apply_entry(struct archive *a, struct archive_entry *e, int rootfd, c
 				return error_sys(err, "layer entry %s: mkdir", path);
 		break;
 	case AE_IFREG: {
-		cleanup_close int fd = openat(pfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		int fd = openat(pfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+				archive_entry_mode(e) & 0777);
 		if (fd < 0)
 			return error_sys(err, "layer entry %s: create", path);
-		r = copy_data(a, fd, path, lim, err);
-		if (r < 0)
-			return r;
-		if (ftruncate(fd, archive_entry_size(e)) < 0)
-			return error_sys(err, "layer entry %s: truncate", path);
-		return set_meta_fd(e, fd, path, err);
+		return write_file(a, e, fd, pc, path, lim, err);
 	}
 	case AE_IFLNK: {
 		const char *t = archive_entry_symlink(e);
@@ -345,15 +427,17 @@ static int restore_dir_times(int rootfd, struct dir_time *d, size_t n, struct er
 	return r;
 }
 
-int layer_apply(struct archive *a, int rootfd, struct layer_limits *lim, struct error *err)
+int layer_apply(struct archive *a, int rootfd, enum layer_mode mode, struct layer_limits *lim,
+		struct error *err)
 {
 	struct archive_entry *e;
 	struct dir_time *dirs = NULL;
 	struct created c = { 0 };
-	struct parent_cache pc = { NULL, -1 };
+	struct parent_cache pc = { .fd = -1, .mask = umask(0) };
 	size_t n_dirs = 0;
 	int ar, r = 0;
 
+	umask(pc.mask);	/* only read it */
 	while (r == 0 && ((ar = archive_read_next_header(a, &e)) == ARCHIVE_OK || ar == ARCHIVE_WARN)) {
 		const char *name = archive_entry_pathname(e);
 		cleanup_free char *path = NULL, *target = NULL;
@@ -368,7 +452,7 @@ int layer_apply(struct archive *a, int rootfd, struct layer_limits *lim, struct 
 		if (r == 0 && kind != LAYER_WH_NONE)
 			parent_cache_drop(&pc);
 		if (r == 0)
-			r = kind != LAYER_WH_NONE ? apply_whiteout(rootfd, kind, target, &c, err)
+			r = kind != LAYER_WH_NONE ? apply_whiteout(rootfd, mode, kind, target, &c, err)
 						  : apply_entry(a, e, rootfd, path, &pc, lim, err);
 		if (r == 0 && kind == LAYER_WH_NONE) {
 			c.v = xrealloc(c.v, (c.n + 1) * sizeof(char *));

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,7 @@ struct create_ctx {
 	struct ns_plan ns;
 	struct seccomp_program seccomp; /* bpf NULL without linux.seccomp */
 	int seccomp_listener;		/* connected to linux.seccomp.listenerPath, else -1 */
+	struct cgroup *cg;		/* NULL with --cgroup-manager=disabled */
 	pid_t pid;
 	bool dir_created;
 };
@@ -140,10 +142,21 @@ static int open_console(struct create_ctx *c, struct error *err)
 	return 0;
 }
 
+static int enter_cgroup(void *data, pid_t pid, struct error *err)
+{
+	struct create_ctx *c = data;
+
+	return cgroup_enter(c->cg, pid, err);
+}
+
 static int spawn(struct create_ctx *c, struct error *err)
 {
 	const struct container_opts *o = c->o;
-	struct init_parent_ops ops = { .run_hooks = run_parent_hooks, .data = c };
+	struct init_parent_ops ops = { .run_hooks = run_parent_hooks,
+				       .enter_cgroup = c->cg ? enter_cgroup : NULL,
+				       .data = c };
+	bool new_cgroupns = c->spec->linux_.namespaces[SPEC_NS_CGROUP].present &&
+			    !c->spec->linux_.namespaces[SPEC_NS_CGROUP].path;
 	struct init_args a = {
 		.spec = c->spec,
 		.id = o->id,
@@ -158,10 +171,15 @@ static int spawn(struct create_ctx *c, struct error *err)
 		.no_new_keyring = o->no_new_keyring,
 		.seccomp = c->seccomp.bpf ? &c->seccomp : NULL,
 		.seccomp_listener_fd = c->seccomp_listener,
+		.cgroup_fd = c->cg ? cgroup_clone_fd(c->cg) : -1,
+		.cgroupns_late = c->cg && new_cgroupns,
 	};
 	int sync[2] = { -1, -1 };
 	int r;
 
+	/* made at clone, a cgroup namespace would be rooted at berth's own cgroup */
+	if (a.cgroupns_late)
+		c->ns.clone_flags &= ~CLONE_NEWCGROUP;
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0)
 		return error_sys(err, "sync socketpair");
 	r = process_spawn_init(&a, sync, &ops, &c->pid, err);
@@ -215,6 +233,9 @@ static int create_steps(struct create_ctx *c, struct error *err)
 	c->st.annotations = c->spec->annotations;
 	c->st.n_annotations = c->spec->n_annotations;
 	c->st.status = STATUS_CREATING;
+	if ((r = container_cgroup_create(c->spec, o, &c->cg, &c->st.cgroup_path, err)) < 0)
+		return r;
+	c->st.cgroup_levels = c->cg ? cgroup_created_levels(c->cg) : 0;
 	if ((r = state_write(c->dirfd, &c->st, err)) < 0)
 		return r;
 
@@ -254,6 +275,9 @@ static void create_ctx_release(struct create_ctx *c, bool failed)
 		kill(c->pid, SIGKILL);
 		waitpid(c->pid, NULL, __WALL);
 	}
+	if (failed && c->cg && cgroup_destroy(c->cg, &ignored) < 0)
+		log_warn("create %s: remove cgroup %s: %s", c->o->id, c->st.cgroup_path, ignored.msg);
+	cgroup_free(c->cg);
 	if (failed && c->dir_created)
 		state_dir_remove(c->rootfd, c->o->id, &ignored);
 	ns_plan_release(&c->ns);

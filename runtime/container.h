@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "cgroup/cgroup.h"
 #include "runtime/error.h"
 #include "runtime/state.h"
 
@@ -21,12 +22,20 @@ struct container_opts {
 	bool detach;		    /* run: return once started */
 	bool keep;		    /* run: do not delete after exit */
 	bool foreground;	    /* set by container_run: berth stays and owns the terminal */
+	enum cgroup_manager cgroup_manager;
 };
 
 int container_create(const struct container_opts *o, struct error *err);
 int container_start(const char *root, const char *id, struct error *err);
 /* Create, start and (unless detached) wait: *exit_status is the container's status or 128+signal. */
 int container_run(const struct container_opts *o, int *exit_status, struct error *err);
+/* pause and resume: freeze or thaw the container's cgroup. */
+int container_pause(const char *root, const char *id, bool pause, struct error *err);
+/* berth update: apply the fields set in r to the live cgroup. */
+int container_update(const char *root, const char *id, const struct spec_resources *r, struct error *err);
+/* The cgroup of a container for ps and events, with its state (the lock is not kept). */
+int container_cgroup_lookup(const char *root, const char *id, struct cgroup **cg, struct state *st,
+			    enum container_status *status, struct error *err);
 int container_kill(const char *root, const char *id, int signal, bool all, struct error *err);
 int container_delete(const char *root, const char *id, bool force, struct error *err);
 /* runc's `state` document (pretty JSON). */

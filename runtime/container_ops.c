@@ -19,13 +19,7 @@
 
 #define DELETE_WAIT_MS 10000
 
-struct opened {
-	int rootfd, dirfd, lock;
-	struct state st;
-	enum container_status status;
-};
-
-static int open_container(const char *root, const char *id, struct opened *c, struct error *err)
+int container_open(const char *root, const char *id, struct container_handle *c, struct error *err)
 {
 	int r;
 
@@ -43,7 +37,7 @@ static int open_container(const char *root, const char *id, struct opened *c, st
 	return 0;
 }
 
-static void close_container(struct opened *c)
+void container_close(struct container_handle *c)
 {
 	close_quietly(c->dirfd);
 	close_quietly(c->lock);
@@ -100,9 +94,9 @@ static pid_t read_session(pid_t pid)
 	return session;
 }
 
-/* Every process of the container: its own pid namespace, or else the init's session. Without a
- * cgroup driver these are the only ways to tell; cgroup.procs will replace this. */
-static int signal_all(const struct state *st, int sig, struct error *err)
+/* Without a cgroup (--cgroup-manager=disabled): the container's own pid namespace, or else the
+ * init's session. */
+static int signal_all_by_pidns(const struct state *st, int sig, struct error *err)
 {
 	cleanup_dir DIR *proc = opendir("/proc");
 	struct dirent *de;
@@ -125,16 +119,29 @@ static int signal_all(const struct state *st, int sig, struct error *err)
 	return signal_init(st, sig, err);
 }
 
+static int signal_all(const struct state *st, int sig, struct error *err)
+{
+	struct cgroup *cg = NULL;
+	int r;
+
+	if (!st->cgroup_path)
+		return signal_all_by_pidns(st, sig, err);
+	if ((r = container_cgroup_open(st, &cg, err)) == 0)
+		r = cgroup_kill_all(cg, sig, err);
+	cgroup_free(cg);
+	return r;
+}
+
 int container_kill(const char *root, const char *id, int sig, bool all, struct error *err)
 {
-	struct opened c;
-	int r = open_container(root, id, &c, err);
+	struct container_handle c;
+	int r = container_open(root, id, &c, err);
 
 	if (r == 0 && (c.status == STATUS_STOPPED || c.status == STATUS_CREATING))
 		r = error_set(err, ESRCH, "container \"%s\" is not running", id);
 	if (r == 0)
 		r = all ? signal_all(&c.st, sig, err) : signal_init(&c.st, sig, err);
-	close_container(&c);
+	container_close(&c);
 	return r < 0 ? error_prefix(err, "kill") : 0;
 }
 
@@ -176,10 +183,23 @@ static void run_poststop(const struct state *st)
 	spec_free(spec);
 }
 
+static int remove_cgroup(const struct state *st, struct error *err)
+{
+	struct cgroup *cg = NULL;
+	int r = cgroup_open(st->cgroup_path, st->cgroup_levels, &cg, err);
+
+	if (r == -ENOENT)
+		return 0; /* removed already (an earlier delete that failed later) */
+	if (r == 0)
+		r = cgroup_destroy(cg, err);
+	cgroup_free(cg);
+	return r;
+}
+
 int container_delete(const char *root, const char *id, bool force, struct error *err)
 {
-	struct opened c;
-	int r = open_container(root, id, &c, err);
+	struct container_handle c;
+	int r = container_open(root, id, &c, err);
 
 	if (r < 0)
 		goto out;
@@ -188,7 +208,11 @@ int container_delete(const char *root, const char *id, bool force, struct error 
 			      state_status_name(c.status));
 		goto out;
 	}
-	if (c.status != STATUS_STOPPED && c.st.pid > 0) {
+	if (c.st.cgroup_path) {
+		/* kills and waits for whatever is left, the init included, then removes the cgroup */
+		if ((r = remove_cgroup(&c.st, err)) < 0)
+			goto out;
+	} else if (c.status != STATUS_STOPPED && c.st.pid > 0) {
 		struct error ignored;
 
 		signal_all(&c.st, SIGKILL, &ignored);
@@ -197,18 +221,18 @@ int container_delete(const char *root, const char *id, bool force, struct error 
 	run_poststop(&c.st);
 	r = state_dir_remove(c.rootfd, id, err);
 out:
-	close_container(&c);
+	container_close(&c);
 	return r < 0 ? error_prefix(err, "delete") : 0;
 }
 
 int container_state_json(const char *root, const char *id, char **json, struct error *err)
 {
-	struct opened c;
-	int r = open_container(root, id, &c, err);
+	struct container_handle c;
+	int r = container_open(root, id, &c, err);
 
 	if (r == 0)
 		*json = state_runc_json(&c.st, c.status, true);
-	close_container(&c);
+	container_close(&c);
 	return r < 0 ? error_prefix(err, "state") : 0;
 }
 

@@ -20,7 +20,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
 #include "runtime/caps.h"
+#include "runtime/container_internal.h"
 #include "runtime/log.h"
 #include "runtime/process.h"
 #include "runtime/spec_internal.h"
@@ -46,6 +48,7 @@ struct exec_ctx {
 	int master;
 	struct seccomp_program seccomp;
 	bool has_seccomp;
+	struct cgroup *cg; /* the container's, NULL when it has none */
 };
 
 /* /proc/PID/ns names, by spec_ns_type */
@@ -265,6 +268,8 @@ static int load_container(struct exec_ctx *c, struct error *err)
 				 o->id);
 	if ((r = build_process(c, err)) < 0)
 		return r;
+	if (c->st.cgroup_path && (r = container_cgroup_open(&c->st, &c->cg, err)) < 0)
+		return error_prefix(err, "container \"%s\"", o->id);
 	return open_namespaces(c, err);
 }
 
@@ -345,6 +350,7 @@ static int spawn(struct exec_ctx *c, struct error *err)
 		.console_fd = c->console[1],
 		.preserve_fds = c->o->preserve_fds,
 		.fd_absent = c->fd_absent,
+		.cgroup_wait = c->cg != NULL,
 	};
 	struct sync_msg msg;
 	int r;
@@ -365,6 +371,13 @@ static int spawn(struct exec_ctx *c, struct error *err)
 	close_quietly(c->console[1]);
 	c->console[1] = -1;
 
+	/* the first stage waits in berth's namespaces until it is in the container's cgroup */
+	if (c->cg && ((r = cgroup_enter(c->cg, stage1, err)) < 0 ||
+		      (r = sync_send(c->sync[0], SYNC_CGROUP_DONE, 0, NULL, 0, err)) < 0)) {
+		kill(stage1, SIGKILL);
+		(void)process_wait_status(stage1);
+		return error_prefix(err, "exec: join the container's cgroup");
+	}
 	r = sync_recv(c->sync[0], &msg, err);
 	(void)process_wait_status(stage1);
 	if (r < 0)
@@ -389,6 +402,7 @@ static void exec_ctx_release(struct exec_ctx *c)
 	for (int t = 0; t < SPEC_NS_COUNT; t++)
 		close_quietly(c->ns_fd[t]);
 	close_quietly(c->pidfd);
+	cgroup_free(c->cg);
 	close_quietly(c->sync[0]);
 	close_quietly(c->sync[1]);
 	close_quietly(c->console[0]);

@@ -179,6 +179,14 @@ _Noreturn void exec_child_run(struct exec_child_args *a)
 
 	/* until execve nobody in the container may ptrace us or open our /proc files */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (a->cgroup_wait) {
+		struct sync_msg msg = { 0 };
+		int r = sync_expect(a->sync_fd, SYNC_CGROUP_DONE, &msg, &err);
+
+		sync_msg_release(&msg);
+		if (r < 0)
+			_exit(1); /* berth failed and says why */
+	}
 	if (sched_apply_affinity(&a->proc->cpu_affinity, false, &err) < 0)
 		goto fail;
 	if (join_namespaces(a, &err) < 0)

@@ -158,11 +158,12 @@ static void write_linux(struct json_out *j)
 	write_capabilities(j);
 	json_key(j, "cgroup");
 	json_map_open(j);
-	json_kv_bool(j, "v1", false);
-	json_kv_bool(j, "v2", false);
+	json_kv_bool(j, "v1", true);
+	json_kv_bool(j, "v2", true);
+	/* systemd-style paths are mapped to cgroupfs; berth never talks to systemd */
 	json_kv_bool(j, "systemd", false);
 	json_kv_bool(j, "systemdUser", false);
-	json_kv_bool(j, "rdma", false);
+	json_kv_bool(j, "rdma", true);
 	json_map_close(j);
 	write_seccomp(j);
 	enabled(j, "apparmor", false);
@@ -215,6 +216,6 @@ char *features_json(void)
 
 char *features_line(void)
 {
-	return xasprintf("+SECCOMP +CAP %cIDMAP +EXEC -CGROUP -SYSTEMD -APPARMOR -SELINUX -CRIU",
+	return xasprintf("+SECCOMP +CAP %cIDMAP +EXEC +CGROUP -SYSTEMD -APPARMOR -SELINUX -CRIU",
 			 kernel_has_idmap() ? '+' : '-');
 }

@@ -80,38 +80,65 @@ void image_desc_free(struct image_desc *d)
 	memset(d, 0, sizeof(*d));
 }
 
-int image_json_index(const char *json, const char *ref, struct image_desc *out, struct error *err)
+static char *jdup(yajl_val obj, const char *key)
+{
+	const char *v = jstr(obj, key);
+	return v ? xstrdup(v) : NULL;
+}
+
+int image_json_index_entries(const char *json, const char *what, struct image_index_entry **out, size_t *n,
+			     struct error *err)
 {
 	yajl_val root;
-	int r = jparse(json, "index.json", &root, err);
+	int r = jparse(json, what, &root, err);
+
+	*out = NULL;
+	*n = 0;
 	if (r < 0)
 		return r;
 	yajl_val m = jget(root, "manifests");
-	size_t found = 0, n = YAJL_IS_ARRAY(m) ? m->u.array.len : 0, pick = 0;
-	for (size_t i = 0; i < n; i++) {
-		const char *name = jstr(jget(m->u.array.values[i], "annotations"), "org.opencontainers.image.ref.name");
-		if (!ref || (name && strcmp(name, ref) == 0)) {
-			found++;
-			pick = i;
-		}
-	}
-	if (found != 1) {
-		char offer[1024] = "";
-		for (size_t i = 0; i < n; i++) {
-			const char *name = jstr(jget(m->u.array.values[i], "annotations"),
-						"org.opencontainers.image.ref.name");
-			size_t l = strlen(offer);
-			snprintf(offer + l, sizeof(offer) - l, "%s%s", l ? ", " : "",
-				 name ?: jstr(m->u.array.values[i], "digest") ?: "?");
-		}
+	if (!YAJL_IS_ARRAY(m)) {
 		yajl_tree_free(root);
-		if (found == 0 && ref)
-			return error_set(err, ENOENT, "index.json: no image named %s; the archive offers: %s", ref,
-					 *offer ? offer : "nothing");
-		return error_set(err, found ? EINVAL : ENOENT, "index.json: %s; the archive offers: %s (use --ref)",
-				 found ? "several images" : "no image", *offer ? offer : "nothing");
+		return error_set(err, 0, "%s: manifests: expected an array", what);
 	}
-	r = jdesc(m->u.array.values[pick], "index.json manifests", out, err);
+	struct image_index_entry *e = xzalloc((m->u.array.len + 1) * sizeof(*e));
+	for (size_t i = 0; i < m->u.array.len; i++) {
+		yajl_val v = m->u.array.values[i], p = jget(v, "platform");
+		cleanup_free char *sub = xasprintf("%s manifests[%zu]", what, i);
+		r = jdesc(v, sub, &e[i].d, err);
+		if (r < 0) {
+			image_index_entries_free(e, i);
+			yajl_tree_free(root);
+			return r;
+		}
+		e[i].ref_name = jdup(jget(v, "annotations"), "org.opencontainers.image.ref.name");
+		e[i].os = jdup(p, "os");
+		e[i].arch = jdup(p, "architecture");
+		e[i].variant = jdup(p, "variant");
+	}
+	*out = e;
+	*n = m->u.array.len;
+	yajl_tree_free(root);
+	return 0;
+}
+
+void image_index_entries_free(struct image_index_entry *e, size_t n)
+{
+	for (size_t i = 0; e && i < n; i++) {
+		image_desc_free(&e[i].d);
+		free(e[i].ref_name);
+		free(e[i].os);
+		free(e[i].arch);
+		free(e[i].variant);
+	}
+	free(e);
+}
+
+bool image_json_is_index(const char *json)
+{
+	yajl_val root = yajl_tree_parse(json, NULL, 0);
+	bool r = YAJL_IS_ARRAY(jget(root, "manifests"));
+
 	yajl_tree_free(root);
 	return r;
 }
@@ -147,7 +174,8 @@ void image_manifest_free(struct image_manifest *m)
 	memset(m, 0, sizeof(*m));
 }
 
-int image_json_docker(const char *json, const char *ref, char **config, char ***layers, struct error *err)
+int image_json_docker(const char *json, const char *ref, char **config, char ***layers, char ***repo_tags,
+		      struct error *err)
 {
 	yajl_val root;
 	int r = jparse(json, "manifest.json", &root, err);
@@ -194,7 +222,15 @@ int image_json_docker(const char *json, const char *ref, char **config, char ***
 	if (r == 0 && !*layers)
 		r = error_set(err, 0, "manifest.json[%zu].Layers: missing", pick);
 	if (r == 0)
+		r = jstrv(jget(img, "RepoTags"), "manifest.json RepoTags", repo_tags, err);
+	if (r == 0 && !*repo_tags)
+		*repo_tags = xzalloc(sizeof(char *));
+	if (r == 0)
 		*config = xstrdup(cfg);
+	if (r < 0) {
+		strv_free(*layers);
+		*layers = NULL;
+	}
 	yajl_tree_free(root);
 	return r;
 }
@@ -219,9 +255,10 @@ int image_json_config(const char *json, struct image_config *c, struct error *er
 	if (r == 0)
 		r = jstrv(jget(cfg, "Env"), "config.Env", &c->env, err);
 	if (r == 0) {
-		const char *w = jstr(cfg, "WorkingDir"), *u = jstr(cfg, "User");
+		const char *w = jstr(cfg, "WorkingDir"), *u = jstr(cfg, "User"), *sig = jstr(cfg, "StopSignal");
 		c->workdir = w && *w ? xstrdup(w) : NULL;
 		c->user = u && *u ? xstrdup(u) : NULL;
+		c->stop_signal = sig && *sig ? xstrdup(sig) : NULL;
 		yajl_val l = jget(cfg, "Labels");
 		size_t n = YAJL_IS_OBJECT(l) ? l->u.object.len : 0, k = 0;
 		c->labels = xzalloc((2 * n + 1) * sizeof(char *));
@@ -247,6 +284,7 @@ void image_config_free(struct image_config *c)
 	strv_free(c->labels);
 	free(c->workdir);
 	free(c->user);
+	free(c->stop_signal);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -260,8 +298,12 @@ static void emit_strv(struct json_out *j, char *const *a, char *const *b)
 	json_array_close(j);
 }
 
+/* Where podman puts the image's StopSignal. */
+#define STOP_SIGNAL_KEY "org.opencontainers.image.stopSignal"
+
 struct bundle_ctx {
 	const struct image_config *c;
+	char *const *cmd;
 	uint32_t uid, gid;
 	const uint32_t *gids;
 	size_t n_gids;
@@ -290,8 +332,11 @@ static void emit(struct json_out *j, yajl_val v, const char *path, const struct 
 			const char *k = v->u.object.keys[i];
 			cleanup_free char *sub = xasprintf("%s%s%s", path, *path ? "." : "", k);
 			json_key(j, k);
-			if (proc && strcmp(k, "args") == 0 && (c->entrypoint || c->cmd))
-				emit_strv(j, c->entrypoint, c->cmd);
+			/* a container made from an image writes to its own rootfs, as with docker and podman */
+			if (strcmp(path, "root") == 0 && strcmp(k, "readonly") == 0)
+				json_bool(j, false);
+			else if (proc && strcmp(k, "args") == 0 && (c->entrypoint || b->cmd))
+				emit_strv(j, c->entrypoint, b->cmd);
 			else if (proc && strcmp(k, "env") == 0 && c->env)
 				emit_strv(j, c->env, NULL);
 			else if (proc && strcmp(k, "cwd") == 0 && c->workdir)
@@ -313,11 +358,14 @@ static void emit(struct json_out *j, yajl_val v, const char *path, const struct 
 			} else
 				emit(j, v->u.object.values[i], sub, b);
 		}
-		if (top && c->labels && c->labels[0]) {
+		if (top && ((c->labels && c->labels[0]) || c->stop_signal)) {
 			json_key(j, "annotations");
 			json_map_open(j);
-			for (size_t l = 0; c->labels[l]; l += 2)
-				json_kv_string(j, c->labels[l], c->labels[l + 1]);
+			for (size_t l = 0; c->labels && c->labels[l]; l += 2)
+				if (!c->stop_signal || strcmp(c->labels[l], STOP_SIGNAL_KEY) != 0)
+					json_kv_string(j, c->labels[l], c->labels[l + 1]);
+			if (c->stop_signal)
+				json_kv_string(j, STOP_SIGNAL_KEY, c->stop_signal);
 			json_map_close(j);
 		}
 		json_map_close(j);
@@ -326,11 +374,13 @@ static void emit(struct json_out *j, yajl_val v, const char *path, const struct 
 	}
 }
 
-char *image_json_bundle(const struct image_config *c, uint32_t uid, uint32_t gid, const uint32_t *gids,
-			size_t n_gids)
+char *image_json_bundle(const struct image_config *c, char *const *cmd_override, uint32_t uid, uint32_t gid,
+			const uint32_t *gids, size_t n_gids)
 {
 	cleanup_free char *def = spec_default_json(false);
-	struct bundle_ctx b = { .c = c, .uid = uid, .gid = gid, .gids = gids, .n_gids = n_gids };
+	struct bundle_ctx b = {
+		.c = c, .cmd = cmd_override ?: c->cmd, .uid = uid, .gid = gid, .gids = gids, .n_gids = n_gids,
+	};
 	yajl_val root = yajl_tree_parse(def, NULL, 0);
 
 	if (!root)

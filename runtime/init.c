@@ -59,16 +59,41 @@ static int become_userns_root(struct init_state *s, struct error *err)
 	return 0;
 }
 
+/* The parent moves us into the container cgroup; a new cgroup namespace must wait for that, or its
+ * root would be berth's cgroup. */
+static int wait_for_cgroup(struct init_state *s, struct error *err)
+{
+	struct sync_msg msg = { 0 };
+	int r;
+
+	if (!s->a->cgroup_wait)
+		return 0;
+	r = sync_expect(s->a->sync_fd, SYNC_CGROUP_DONE, &msg, err);
+	sync_msg_release(&msg);
+	return r;
+}
+
+static int unshare_cgroupns(struct init_state *s, struct error *err)
+{
+	if (s->a->cgroupns_late && unshare(CLONE_NEWCGROUP) < 0)
+		return error_sys(err, "create cgroup namespace");
+	return 0;
+}
+
 /* Join the namespaces given by path, create the rest; in two-stage mode fork the real init. */
 static int enter_namespaces(struct init_state *s, struct error *err)
 {
 	struct ns_plan *ns = s->a->ns;
 	int r;
 
+	if ((r = wait_for_cgroup(s, err)) < 0)
+		return r;
 	if (!ns->two_stage) {
 		if (ns->new_user && (r = become_userns_root(s, err)) < 0)
 			return r;
-		return ns_join_paths(ns, true, err);
+		if ((r = ns_join_paths(ns, true, err)) < 0)
+			return r;
+		return unshare_cgroupns(s, err);
 	}
 
 	r = ns_join_paths(ns, false, err);
@@ -85,6 +110,8 @@ static int enter_namespaces(struct init_state *s, struct error *err)
 	}
 	if (unshare(ns->clone_flags & ~(CLONE_NEWUSER | CLONE_NEWPID)) < 0)
 		return error_sys(err, "create namespaces");
+	if ((r = unshare_cgroupns(s, err)) < 0)
+		return r;
 	if (!(ns->clone_flags & CLONE_NEWPID))
 		return 0;
 	if (unshare(CLONE_NEWPID) < 0)

@@ -24,6 +24,9 @@ struct init_args {
 	bool no_new_keyring;
 	const struct seccomp_program *seccomp; /* NULL: no linux.seccomp */
 	int seccomp_listener_fd;  /* connected to linux.seccomp.listenerPath, else -1 (seccomp set only) */
+	int cgroup_fd;		  /* leaf for clone3 CLONE_INTO_CGROUP, else -1 */
+	bool cgroup_wait;	  /* set by the parent: wait for SYNC_CGROUP_DONE before anything else */
+	bool cgroupns_late;	  /* unshare the new cgroup namespace once inside the cgroup */
 };
 
 /* Runs in the child after clone; never returns. Reports a failure over sync_fd and exits 1. */

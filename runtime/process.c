@@ -89,6 +89,25 @@ static int drive_setup(struct init_args *a, int fd, pid_t clone_pid, const struc
 	}
 }
 
+static pid_t clone_init(struct init_args *a, struct clone_args *ca, int sync[2])
+{
+	pid_t child = syscall(SYS_clone3, ca, sizeof(*ca));
+
+	if (child == 0) {
+		close(sync[0]);
+		a->sync_fd = sync[1];
+		init_run(a);
+	}
+	return child;
+}
+
+static int enter_cgroup(const struct init_parent_ops *ops, int fd, pid_t child, struct error *err)
+{
+	int r = ops->enter_cgroup(ops->data, child, err);
+
+	return r < 0 ? r : sync_send(fd, SYNC_CGROUP_DONE, 0, NULL, 0, err);
+}
+
 int process_spawn_init(struct init_args *a, int sync[2], const struct init_parent_ops *ops, pid_t *pid,
 		       struct error *err)
 {
@@ -102,11 +121,20 @@ int process_spawn_init(struct init_args *a, int sync[2], const struct init_paren
 		ns_parent_restore(a->ns);
 		return r;
 	}
-	child = syscall(SYS_clone3, &ca, sizeof(ca));
-	if (child == 0) {
-		close(sync[0]);
-		a->sync_fd = sync[1];
-		init_run(a);
+	/* v1, or no leaf fd: the child waits until we have moved it in */
+	a->cgroup_wait = ops->enter_cgroup && a->cgroup_fd < 0;
+	if (a->cgroup_fd >= 0) {
+		ca.flags |= CLONE_INTO_CGROUP;
+		ca.cgroup = a->cgroup_fd;
+	}
+	child = clone_init(a, &ca, sync);
+	/* kernels before 5.7, or a cgroup clone3 cannot enter: move the child in by hand */
+	if (child < 0 && a->cgroup_fd >= 0 && ops->enter_cgroup) {
+		log_debug("clone3 into the cgroup failed (%s): entering it after clone", strerror(errno));
+		ca.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
+		ca.cgroup = 0;
+		a->cgroup_wait = true;
+		child = clone_init(a, &ca, sync);
 	}
 	ns_parent_restore(a->ns);
 	if (child < 0)
@@ -114,7 +142,9 @@ int process_spawn_init(struct init_args *a, int sync[2], const struct init_paren
 	close(sync[1]);
 	sync[1] = -1;
 
-	r = drive_setup(a, sync[0], child, ops, &init_pid, err);
+	r = a->cgroup_wait ? enter_cgroup(ops, sync[0], child, err) : 0;
+	if (r == 0)
+		r = drive_setup(a, sync[0], child, ops, &init_pid, err);
 	if (r < 0) {
 		kill_and_reap(init_pid);
 		if (init_pid != child)

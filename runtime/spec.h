@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "runtime/error.h"
+#include "runtime/spec_resources.h"
 
 struct spec_kv {
 	char *key;
@@ -244,8 +245,7 @@ struct spec_linux {
 	unsigned long rootfs_propagation; /* MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE (|MS_REC); 0: default */
 	char *mount_label;
 	struct spec_personality personality;
-	/* Parsed by later modules (cgroup/); until then their presence is reported. */
-	bool has_resources;
+	struct spec_resources *resources; /* NULL when absent; applied by cgroup/ */
 	struct spec_seccomp *seccomp; /* NULL when absent */
 	bool has_intel_rdt;
 	bool has_memory_policy;

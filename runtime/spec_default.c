@@ -164,6 +164,17 @@ static void write_linux(struct json_out *j, bool rootless)
 		json_map_close(j);
 	}
 	json_array_close(j);
+	/* runc's default: deny every device but the ones berth always allows (runtime/container_cgroup.c) */
+	json_key(j, "resources");
+	json_map_open(j);
+	json_key(j, "devices");
+	json_array_open(j);
+	json_map_open(j);
+	json_kv_bool(j, "allow", false);
+	json_kv_string(j, "access", "rwm");
+	json_map_close(j);
+	json_array_close(j);
+	json_map_close(j);
 	string_array(j, "maskedPaths", masked_paths);
 	string_array(j, "readonlyPaths", readonly_paths);
 	json_key(j, "seccomp");

@@ -53,4 +53,7 @@ void spec_linux_free(struct spec_linux *lx);
 /* linux.seccomp (runtime/spec_seccomp.c) */
 int spec_parse_seccomp(yajl_val v, struct spec_seccomp **out, struct error *err);
 
+/* linux.resources (runtime/spec_resources.c): errors name "<path>.<field>"; "" gives bare names. */
+int spec_parse_resources(yajl_val v, const char *path, struct spec_resources **out, struct error *err);
+
 #endif

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <yajl/yajl_tree.h>
 
+#include "cgroup/cgroup.h"
 #include "runtime/json.h"
 #include "runtime/util.h"
 
@@ -254,6 +255,10 @@ static char *state_file_json(const struct state *st)
 	json_kv_bool(j, "use_terminal", st->use_terminal);
 	annotations_out(j, st);
 	json_kv_string(j, "config_json", st->config_json);
+	if (st->cgroup_path) {
+		json_kv_string(j, "cgroup_path", st->cgroup_path);
+		json_kv_int(j, "cgroup_levels", st->cgroup_levels);
+	}
 	json_kv_string(j, "status", state_status_name(st->status));
 	json_map_close(j);
 	s = json_out_take(j);
@@ -297,6 +302,7 @@ void state_release(struct state *st)
 	}
 	free(st->annotations);
 	free(st->config_json);
+	free(st->cgroup_path);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -405,6 +411,12 @@ static const char *state_from_tree(yajl_val tree, struct state *st)
 		return "annotations";
 	if (get_string(tree, "config_json", &st->config_json) < 0)
 		return "config_json";
+	/* absent in states written before the cgroup driver: no cgroup */
+	if (get(tree, "cgroup_path") && get_string(tree, "cgroup_path", &st->cgroup_path) < 0)
+		return "cgroup_path";
+	if (st->cgroup_path && get_u64(tree, "cgroup_levels", 64, &v) < 0)
+		return "cgroup_levels";
+	st->cgroup_levels = st->cgroup_path ? (int)v : 0;
 	if (get_string(tree, "status", &status) < 0 || !status || status_from_name(status, &st->status) < 0)
 		return "status";
 	return NULL;
@@ -483,9 +495,18 @@ enum container_status state_status(int dirfd, const struct state *st)
 		return st->status;
 	if (pid_stat(st->pid, &s, &start) < 0 || start != st->pid_start || s == 'Z' || s == 'X')
 		return STATUS_STOPPED;
-	/* PAUSED goes here: ask the cgroup freezer once cgroup/ exists. */
 	if (faccessat(dirfd, STATE_EXEC_FIFO, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
 		return STATUS_CREATED;
+	if (st->cgroup_path) {
+		struct cgroup *cg = NULL;
+		struct error ignored = { 0 };
+		bool frozen = cgroup_open(st->cgroup_path, st->cgroup_levels, &cg, &ignored) == 0 &&
+			      cgroup_is_frozen(cg) == 1;
+
+		cgroup_free(cg);
+		if (frozen)
+			return STATUS_PAUSED;
+	}
 	return STATUS_RUNNING;
 }
 

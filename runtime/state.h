@@ -31,6 +31,8 @@ struct state {
 	struct spec_kv *annotations;
 	size_t n_annotations;
 	char *config_json;     /* the bundle's config.json as read at create: poststop hooks at delete */
+	char *cgroup_path;     /* below every hierarchy's root; NULL with --cgroup-manager=disabled */
+	int cgroup_levels;     /* trailing levels of cgroup_path berth made, removed at delete */
 	enum container_status status; /* stored: creating or created; live status comes from state_status() */
 };
 
@@ -52,8 +54,8 @@ int state_write(int dirfd, const struct state *st, struct error *err);
 int state_read(int dirfd, struct state *st, struct error *err);
 void state_release(struct state *st);
 
-/* The live status: stopped if pid is gone or reused, created while the exec fifo exists, else running
- * (paused when the cgroup says so, once cgroups exist). */
+/* The live status: stopped if pid is gone or reused, created while the exec fifo exists, else paused
+ * when the cgroup is frozen, else running. */
 enum container_status state_status(int dirfd, const struct state *st);
 const char *state_status_name(enum container_status s);
 

@@ -75,8 +75,6 @@ int container_validate_spec(const struct spec *spec, const struct container_opts
 		return error_set(err, EINVAL, "process: required to create a container");
 	if (!lx->namespaces[SPEC_NS_MOUNT].present || lx->namespaces[SPEC_NS_MOUNT].path)
 		return error_set(err, EINVAL, "linux.namespaces: a new mount namespace is required");
-	if (lx->has_resources)
-		return error_set(err, ENOTSUP, "linux.resources: not supported yet (berth has no cgroup driver)");
 	if (lx->has_intel_rdt)
 		return error_set(err, ENOTSUP, "linux.intelRdt: not supported");
 	if (lx->has_memory_policy)

@@ -7,6 +7,7 @@ pkgs=(
 	libseccomp-dev libcap-dev libmnl-dev libyajl-dev libarchive-dev nettle-dev check
 	bats jq busybox-static runc
 	zstd libcap2-bin strace
+	podman skopeo umoci
 	iproute2 procps util-linux valgrind
 )
 

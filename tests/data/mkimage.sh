@@ -9,6 +9,9 @@
 #   --corrupt size    announce the last layer one byte larger than it is
 #   --corrupt diffid  a wrong rootfs.diff_ids entry for the last layer in the config
 #   --user U          config.User;  --zstd: compress the last layer with zstd (OCI only)
+#   --format docker-oci  the newer docker form: an OCI layout plus manifest.json pointing into blobs/
+#   --nested          OCI: index.json -> a nested multi-platform index (arm64 absent, amd64, unknown/unknown)
+#   --stop-signal S   config.StopSignal
 set -euo pipefail
 
 prog=${0##*/}
@@ -16,7 +19,7 @@ die() {
 	echo "$prog: $*" >&2
 	exit 1
 }
-format=oci corrupt= ref=busybox:test user= zstd=0
+format=oci corrupt= ref=busybox:test user= zstd=0 nested=0 stopsig=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--format) format=$2; shift 2 ;;
@@ -24,7 +27,9 @@ while [ $# -gt 0 ]; do
 	--ref) ref=$2; shift 2 ;;
 	--user) user=$2; shift 2 ;;
 	--zstd) zstd=1; shift ;;
-	-h | --help) sed -n '2,11s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	--nested) nested=1; shift ;;
+	--stop-signal) stopsig=$2; shift 2 ;;
+	-h | --help) sed -n '2,14s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	-*) die "unknown flag $1" ;;
 	*) break ;;
 	esac
@@ -113,13 +118,24 @@ if [ "$kind" = busybox ]; then busybox_layers; else hostile_layers; fi
 
 o=$work/out
 mkdir -p "$o/blobs/sha256"
-diff_ids=() descs=()
+diff_ids=() descs=() dlayers=()
 n=${#layers[@]}
 for i in "${!layers[@]}"; do
 	l=${layers[$i]}
 	diff_ids+=("sha256:$(diffid "$l")")
 	mt=application/vnd.oci.image.layer.v1.tar
 	case $l in *.gz) mt=$mt+gzip ;; *.zst) mt=$mt+zstd ;; esac
+	if [ "$format" = docker-oci ]; then
+		# docker 25+ stores each layer as an uncompressed blob named by its digest
+		d=$(diffid "$l")
+		case $l in
+		*.gz) gzip -dc "$l" >"$o/blobs/sha256/$d" ;;
+		*.zst) zstd -dcq "$l" >"$o/blobs/sha256/$d" ;;
+		*) cp "$l" "$o/blobs/sha256/$d" ;;
+		esac
+		l=$o/blobs/sha256/$d mt=application/vnd.oci.image.layer.v1.tar
+		dlayers+=("blobs/sha256/$d")
+	fi
 	if [ "$format" = docker ]; then
 		# docker-archive layers are plain tars named by directory
 		d=$(diffid "$l")
@@ -133,7 +149,7 @@ for i in "${!layers[@]}"; do
 		continue
 	fi
 	h=$(sha "$l") size=$(stat -c %s "$l")
-	cp "$l" "$o/blobs/sha256/$h"
+	[ -e "$o/blobs/sha256/$h" ] || cp "$l" "$o/blobs/sha256/$h"
 	if [ $((i + 1)) -eq "$n" ]; then
 		case $corrupt in
 		digest) printf 'X' | dd of="$o/blobs/sha256/$h" bs=1 seek=$((size - 1)) conv=notrunc status=none ;;
@@ -145,9 +161,10 @@ for i in "${!layers[@]}"; do
 done
 
 [ "$corrupt" != diffid ] || diff_ids[n - 1]=sha256:$(printf %064d 0)
-config=$(jq -nc --arg user "$user" --args '{architecture: "amd64", os: "linux",
-	config: {Cmd: ["sh", "-c", "echo hello from image"], Env: ["PATH=/bin:/usr/bin", "IMG=1"],
-		 WorkingDir: "/opq", Labels: {"org.test.label": "yes"}, User: $user},
+config=$(jq -nc --arg user "$user" --arg sig "$stopsig" --args '{architecture: "amd64", os: "linux",
+	config: ({Cmd: ["sh", "-c", "echo hello from image"], Env: ["PATH=/bin:/usr/bin", "IMG=1"],
+		 WorkingDir: "/opq", Labels: {"org.test.label": "yes"}, User: $user}
+		 + (if $sig == "" then {} else {StopSignal: $sig} end)),
 	rootfs: {type: "layers", diff_ids: $ARGS.positional}}' "${diff_ids[@]}")
 ch=$(printf '%s' "$config" | sha256sum | cut -d' ' -f1)
 
@@ -165,8 +182,28 @@ else
 	mh=$(printf '%s' "$manifest" | sha256sum | cut -d' ' -f1)
 	printf '%s' "$manifest" >"$o/blobs/sha256/$mh"
 	echo '{"imageLayoutVersion": "1.0.0"}' >"$o/oci-layout"
-	jq -nc --arg d "sha256:$mh" --argjson s "${#manifest}" --arg r "$ref" \
-		'{schemaVersion: 2, manifests: [{mediaType: "application/vnd.oci.image.manifest.v1+json",
+	iref=$ref
+	if [ "$format" = docker-oci ]; then
+		# docker names the OCI entry by its tag alone; manifest.json carries the full RepoTag
+		iref=${ref##*:}
+		jq -nc --arg c "blobs/sha256/$ch" --arg r "$ref" --args \
+			'[{Config: $c, RepoTags: [$r], Layers: $ARGS.positional}]' "${dlayers[@]}" >"$o/manifest.json"
+	fi
+	if [ "$nested" = 1 ]; then
+		mt=application/vnd.oci.image.manifest.v1+json
+		nidx=$(jq -nc --arg d "sha256:$mh" --argjson s "${#manifest}" --arg mt "$mt" --arg a "sha256:$(printf %064d 1)" \
+			'{schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests: [
+			  {mediaType: $mt, digest: $a, size: 99, platform: {os: "linux", architecture: "arm64", variant: "v8"}},
+			  {mediaType: $mt, digest: $d, size: $s, platform: {os: "linux", architecture: "amd64"}},
+			  {mediaType: $mt, digest: $d, size: $s, platform: {os: "unknown", architecture: "unknown"}}]}')
+		nh=$(printf '%s' "$nidx" | sha256sum | cut -d' ' -f1)
+		printf '%s' "$nidx" >"$o/blobs/sha256/$nh"
+		mh=$nh manifest=$nidx
+	fi
+	mt=application/vnd.oci.image.manifest.v1+json
+	[ "$nested" = 0 ] || mt=application/vnd.oci.image.index.v1+json
+	jq -nc --arg d "sha256:$mh" --argjson s "${#manifest}" --arg r "$iref" --arg mt "$mt" \
+		'{schemaVersion: 2, manifests: [{mediaType: $mt,
 		  digest: $d, size: $s, annotations: {"org.opencontainers.image.ref.name": $r}}]}' >"$o/index.json"
 fi
 tar --numeric-owner -C "$o" -cf "$out" .

@@ -212,11 +212,3 @@ unpack_and_run() {
 	[[ "$output" == *"decompression bomb"* ]]
 	assert_no_rootfs
 }
-
-@test "image load, ls, rm: not supported yet" {
-	for sub in load ls rm; do
-		run "$BERTH" image "$sub" x
-		[ "$status" -ne 0 ]
-		[[ "$output" == *"not supported yet: berth image $sub"* ]]
-	done
-}

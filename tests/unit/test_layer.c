@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "rootfs/image.h"
@@ -136,7 +137,7 @@ static void tar_add(struct tarbuf *t, const char *name, mode_t type, const char 
 	archive_entry_free(e);
 }
 
-static int tar_apply(struct tarbuf *t, struct error *err)
+static int tar_apply_mode(struct tarbuf *t, enum layer_mode mode, struct error *err)
 {
 	struct layer_limits lim = { 0 };
 	struct archive *a = archive_read_new();
@@ -146,9 +147,14 @@ static int tar_apply(struct tarbuf *t, struct error *err)
 	archive_write_free(t->w);
 	archive_read_support_format_tar(a);
 	ck_assert_int_eq(archive_read_open_memory(a, t->buf, t->used), ARCHIVE_OK);
-	r = layer_apply(a, rootfd, &lim, err);
+	r = layer_apply(a, rootfd, mode, &lim, err);
 	archive_read_free(a);
 	return r;
+}
+
+static int tar_apply(struct tarbuf *t, struct error *err)
+{
+	return tar_apply_mode(t, LAYER_MODE_FLAT, err);
 }
 
 static bool exists_in(const char *dir, const char *rel)
@@ -187,6 +193,34 @@ START_TEST(apply_files_and_whiteouts)
 	ck_assert(exists_in(root, "o/new"));
 	ck_assert(exists_in(root, "o/-same-layer"));
 	ck_assert(exists_in(root, "h"));
+}
+END_TEST
+
+START_TEST(overlay_mode_records_whiteouts)
+{
+	static struct tarbuf t;
+	struct error err = { 0 };
+	char val[8] = "";
+	struct stat st;
+
+	tar_begin(&t);
+	tar_add(&t, "d/.wh.gone", AE_IFREG, "", NULL);
+	tar_add(&t, "o/.wh..wh..opq", AE_IFREG, "", NULL);
+	tar_add(&t, "o/new", AE_IFREG, "n", NULL);
+	tar_add(&t, "p", AE_IFLNK, NULL, outside);
+	tar_add(&t, "p/.wh.victim", AE_IFREG, "", NULL);
+	ck_assert_msg(tar_apply_mode(&t, LAYER_MODE_OVERLAY, &err) == 0, "%s", err.msg);
+	char *p = xasprintf("%s/d/gone", root);
+	ck_assert_int_eq(lstat(p, &st), 0);
+	ck_assert(S_ISCHR(st.st_mode) && st.st_rdev == 0);
+	free(p);
+	p = xasprintf("%s/o", root);
+	ck_assert_int_eq(getxattr(p, "trusted.overlay.opaque", val, sizeof(val)), 1);
+	ck_assert_int_eq(val[0], 'y');
+	free(p);
+	ck_assert(exists_in(root, "o/new"));
+	/* The whiteout under a symlink to the host stays inside the layer directory. */
+	ck_assert(!exists_in(outside, "victim"));
 }
 END_TEST
 
@@ -274,6 +308,7 @@ static Suite *layer_suite(void)
 	tc = tcase_create("apply");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, apply_files_and_whiteouts);
+	tcase_add_test(tc, overlay_mode_records_whiteouts);
 	tcase_add_test(tc, symlink_to_host_root_is_confined);
 	tcase_add_test(tc, whiteout_through_symlinked_parent_is_confined);
 	tcase_add_test(tc, hardlink_outside_rejected);

@@ -258,7 +258,7 @@ START_TEST(full_document_linux)
 	ck_assert_str_eq(lx->mount_label, "ml");
 	ck_assert(lx->personality.present);
 	ck_assert_uint_eq(lx->personality.domain, PER_LINUX32);
-	ck_assert(lx->has_resources);
+	ck_assert(lx->resources != NULL && lx->resources->memory.limit.v == 1);
 	ck_assert(lx->seccomp != NULL);
 	ck_assert(lx->has_intel_rdt);
 	spec_free(s);
@@ -288,7 +288,7 @@ START_TEST(minimal_document)
 	ck_assert(!s->process.has_console_size);
 	ck_assert(!s->process.user.has_umask);
 	ck_assert(!s->linux_.personality.present);
-	ck_assert(!s->linux_.has_resources);
+	ck_assert(s->linux_.resources == NULL);
 	ck_assert(!s->linux_.namespaces[SPEC_NS_PID].present);
 	spec_free(s);
 }
@@ -464,7 +464,6 @@ static struct spec *parse_default(bool rootless)
 	struct spec *s = NULL;
 
 	ck_assert_ptr_nonnull(json);
-	ck_assert_ptr_null(strstr(json, "resources"));
 	ck_assert_ptr_nonnull(strstr(json, "\n    ")); /* pretty-printed */
 	ck_assert_msg(spec_parse(json, strlen(json), &s, &err) == 0, "%s\n%s", err.msg, json);
 	return s;
@@ -538,7 +537,12 @@ static void check_default_common(const struct spec *s)
 	ck_assert(s->linux_.namespaces[SPEC_NS_MOUNT].present);
 	ck_assert(s->linux_.namespaces[SPEC_NS_CGROUP].present);
 	ck_assert(!s->linux_.namespaces[SPEC_NS_TIME].present);
-	ck_assert(!s->linux_.has_resources);
+	/* runc's default: one deny-all device rule, nothing else */
+	ck_assert(s->linux_.resources != NULL && s->linux_.resources->has_devices);
+	ck_assert_uint_eq(s->linux_.resources->n_devices, 1);
+	ck_assert(!s->linux_.resources->devices[0].allow && s->linux_.resources->devices[0].type == 'a');
+	ck_assert_str_eq(s->linux_.resources->devices[0].access, "rwm");
+	ck_assert(!s->linux_.resources->has_memory && !s->linux_.resources->has_cpu);
 	ck_assert(s->linux_.seccomp != NULL); /* the default seccomp profile */
 }
 

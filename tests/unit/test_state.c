@@ -202,6 +202,8 @@ static void fill_state(struct state *st)
 	st->annotations = ann;
 	st->n_annotations = 2;
 	st->config_json = "{\"ociVersion\":\"1.3.0\",\"x\":\"\\n\"}";
+	st->cgroup_path = "/berth/web";
+	st->cgroup_levels = 2;
 	st->status = STATUS_CREATED;
 }
 
@@ -232,6 +234,8 @@ START_TEST(write_read_roundtrip)
 	ck_assert_str_eq(out.annotations[1].key, "b");
 	ck_assert_str_eq(out.annotations[1].value, "quote \" and \\ ");
 	ck_assert_str_eq(out.config_json, in.config_json);
+	ck_assert_str_eq(out.cgroup_path, "/berth/web");
+	ck_assert_int_eq(out.cgroup_levels, 2);
 	ck_assert_int_eq(out.status, STATUS_CREATED);
 	state_release(&out);
 	ck_assert_ptr_null(out.id);

@@ -58,6 +58,11 @@ mount -t devtmpfs devtmpfs $r/dev
 mkdir -p $r/dev/pts $r/dev/shm 2>/dev/null
 mount -t devpts -o newinstance,ptmxmode=0666 devpts $r/dev/pts && ln -sf pts/ptmx $r/dev/ptmx 2>/dev/null
 mount -t tmpfs -o mode=1777 shm $r/dev/shm
+# what udev would add: bash's process substitution needs /dev/fd
+ln -sf /proc/self/fd $r/dev/fd
+ln -sf /proc/self/fd/0 $r/dev/stdin
+ln -sf /proc/self/fd/1 $r/dev/stdout
+ln -sf /proc/self/fd/2 $r/dev/stderr
 # A fresh /run as after a boot (no stale host state); writable scratch dirs when the root is read-only.
 mount -t tmpfs -o mode=0755 run $r/run
 if [ $mode = ro ]; then

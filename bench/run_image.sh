@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# `make bench`: what `berth run --image IMAGE` of a loaded image adds over `berth run` of a plain bundle
+# holding the same rootfs (target: at most 2 ms). Median of BENCH_RUNS (default 30) alternating runs of
+# `true`, fresh container ids, one state root. BERTH as in bench/start.sh; BERTH_IMAGE_COPY is unset.
+# The untimed warm-up run also caches the image's config.json for that command, as any first run does.
+set -euo pipefail
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
+
+if [ -z "${BERTH:-}" ]; then
+	if [ -x "$top/berth" ]; then BERTH=$top/berth; else BERTH=$(command -v berth || true); fi
+fi
+[ -n "$BERTH" ] && [ -x "$BERTH" ] || die "no berth binary (run make, or set BERTH)"
+BERTH=$(realpath "$BERTH")
+runs=${BENCH_RUNS:-30}
+[[ $runs =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a positive number, not '$runs'"
+[ "$(id -u)" -eq 0 ] || die "run as root: the bench starts real containers"
+unset BERTH_IMAGE_COPY
+
+tmp=$(mktemp -d /tmp/berth-bench-image.XXXXXX)
+root=$tmp/root
+# Containers a failed run left behind (and their overlays): delete them before removing the root.
+cleanup() {
+	local d
+	for d in "$root"/* "$root"/.images/containers/*; do
+		[ -d "$d" ] || continue
+		"$BERTH" --root "$root" delete --force "${d##*/}" >/dev/null 2>&1 || true
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+cc -O2 -Wall -o "$tmp/median" "$top/bench/median.c" || die "cannot build bench/median.c"
+BERTH=$BERTH "$top/tests/data/mkimage.sh" --ref bench:latest "$tmp/image.tar" busybox >/dev/null ||
+	die "mkimage.sh failed"
+"$BERTH" --root "$root" image load "$tmp/image.tar" >/dev/null || die "berth image load failed"
+# the plain bundle: the same image as files, config.json the same but for process.args
+"$BERTH" --root "$root" image unpack bench "$tmp/bundle" >/dev/null || die "berth image unpack failed"
+jq '.process.args = ["true"]' "$tmp/bundle/config.json" >"$tmp/c" && mv "$tmp/c" "$tmp/bundle/config.json"
+
+echo "berth: $BERTH"
+echo "image: $("$BERTH" --root "$root" image ls | sed -n 2p | tr -s ' ')"
+"$BERTH" --root "$root" run --bundle "$tmp/bundle" warm-bundle >/dev/null || die "berth run failed"
+"$BERTH" --root "$root" run --image bench --name warm-image -- true >/dev/null ||
+	die "berth run --image failed"
+"$tmp/median" "$runs" \
+	"berth run --bundle" "$BERTH" --root "$root" run --bundle "$tmp/bundle" "b-{}" --- \
+	"berth run --image" "$BERTH" --root "$root" run --image bench --name "i-{}" -- true

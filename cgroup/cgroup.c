@@ -1,0 +1,276 @@
+/* The front end of cgroup/: picks the backend by probing the host and holds the logic both share
+ * (kill-all by pids, the bounded wait before removal). */
+#include "cgroup/backend.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statfs.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/magic.h>
+
+#include "runtime/log.h"
+#include "runtime/util.h"
+
+#define CGROUP_ROOT "/sys/fs/cgroup"
+/* How long delete waits for the killed processes to leave before giving up. */
+#define DRAIN_TIMEOUT_MS 5000
+
+static const struct cgroup_backend *probe_backend(struct error *err)
+{
+	struct statfs sfs;
+
+	if (statfs(CGROUP_ROOT, &sfs) < 0) {
+		error_sys(err, "cgroups: statfs %s", CGROUP_ROOT);
+		return NULL;
+	}
+	if (sfs.f_type == CGROUP2_SUPER_MAGIC)
+		return &cgroup_v2_backend;
+	if (sfs.f_type == TMPFS_MAGIC)
+		return &cgroup_v1_backend;
+	error_set(err, ENOTSUP, "cgroups: %s is neither cgroup2 nor a tmpfs of v1 hierarchies", CGROUP_ROOT);
+	return NULL;
+}
+
+static struct cgroup *cgroup_new(const struct cgroup_backend *be, const char *path)
+{
+	struct cgroup *cg = xzalloc(sizeof(*cg));
+
+	cg->be = be;
+	cg->path = xstrdup(path);
+	cg->leaf_fd = -1;
+	return cg;
+}
+
+/* A path berth writes below every hierarchy: absolute, no "." or ".." component, no "//". */
+static int check_path(const char *path, struct error *err)
+{
+	if (path[0] != '/' || !path[1])
+		return error_set(err, EINVAL, "cgroup path \"%s\": must be absolute and not the root", path);
+	for (const char *c = path; *c;) {
+		const char *end = strchrnul(++c, '/');
+		size_t len = end - c;
+
+		if (len == 0 || (len == 1 && c[0] == '.') || (len == 2 && c[0] == '.' && c[1] == '.'))
+			return error_set(err, EINVAL, "cgroup path \"%s\": empty, \".\" or \"..\" component", path);
+		c = end;
+	}
+	return 0;
+}
+
+int cgroup_create(const char *path, const struct spec_resources *r, struct cgroup **out, struct error *err)
+{
+	const struct cgroup_backend *be = probe_backend(err);
+	struct cgroup *cg;
+	int ret;
+
+	if (!be)
+		return -err->errnum;
+	if ((ret = check_path(path, err)) < 0)
+		return ret;
+	if (r && (ret = be->check(r, err)) < 0)
+		return ret;
+	cg = cgroup_new(be, path);
+	if ((ret = be->create(cg, err)) < 0) {
+		cgroup_free(cg);
+		return error_prefix(err, "cgroup %s", path);
+	}
+	if (r && (ret = be->set(cg, r, false, err)) < 0) {
+		struct error ignored = { 0 };
+
+		be->remove(cg, &ignored);
+		cgroup_free(cg);
+		return ret;
+	}
+	*out = cg;
+	return 0;
+}
+
+int cgroup_open(const char *path, int created_levels, struct cgroup **out, struct error *err)
+{
+	const struct cgroup_backend *be = probe_backend(err);
+	struct cgroup *cg;
+	int r;
+
+	if (!be)
+		return -err->errnum;
+	if ((r = check_path(path, err)) < 0)
+		return r;
+	cg = cgroup_new(be, path);
+	cg->created_levels = created_levels;
+	if ((r = be->open(cg, err)) < 0) {
+		cgroup_free(cg);
+		return r;
+	}
+	*out = cg;
+	return 0;
+}
+
+void cgroup_free(struct cgroup *cg)
+{
+	if (!cg)
+		return;
+	if (cg->be->release)
+		cg->be->release(cg);
+	close_quietly(cg->leaf_fd);
+	free(cg->path);
+	free(cg);
+}
+
+const char *cgroup_backend_name(const struct cgroup *cg)
+{
+	return cg->be->name;
+}
+
+int cgroup_created_levels(const struct cgroup *cg)
+{
+	return cg->created_levels;
+}
+
+int cgroup_clone_fd(const struct cgroup *cg)
+{
+	return cg->leaf_fd;
+}
+
+int cgroup_enter(const struct cgroup *cg, pid_t pid, struct error *err)
+{
+	return cg->be->enter(cg, pid, err);
+}
+
+int cgroup_update(struct cgroup *cg, const struct spec_resources *r, struct error *err)
+{
+	int ret = cg->be->check(r, err);
+
+	return ret < 0 ? ret : cg->be->set(cg, r, true, err);
+}
+
+int cgroup_freeze(struct cgroup *cg, bool freeze, struct error *err)
+{
+	return cg->be->freeze(cg, freeze, err);
+}
+
+int cgroup_is_frozen(const struct cgroup *cg)
+{
+	return cg->be->is_frozen(cg);
+}
+
+int cgroup_pids(const struct cgroup *cg, pid_t **pids, size_t *n, struct error *err)
+{
+	return cg->be->pids(cg, pids, n, err);
+}
+
+/* Frozen, nobody can fork between the read of the pid list and the signals. */
+static int signal_each(struct cgroup *cg, int sig, struct error *err)
+{
+	cleanup_free pid_t *pids = NULL;
+	size_t n = 0;
+	bool was_frozen = cg->be->is_frozen(cg) == 1;
+	int r;
+
+	if (!was_frozen && cg->be->freeze(cg, true, err) < 0) {
+		log_debug("cgroup %s: cannot freeze before signalling: %s", cg->path, err->msg);
+		was_frozen = true; /* signal anyway; nothing to thaw */
+	}
+	r = cg->be->pids(cg, &pids, &n, err);
+	for (size_t i = 0; r == 0 && i < n; i++)
+		if (kill(pids[i], sig) < 0 && errno != ESRCH)
+			r = error_sys(err, "signal pid %d of cgroup %s", pids[i], cg->path);
+	if (!was_frozen) {
+		struct error thaw_err = { 0 };
+
+		if (cg->be->freeze(cg, false, &thaw_err) < 0 && r == 0) {
+			*err = thaw_err;
+			r = -thaw_err.errnum;
+		}
+	}
+	return r;
+}
+
+int cgroup_kill_all(struct cgroup *cg, int sig, struct error *err)
+{
+	int r = cg->be->kill(cg, sig, err);
+
+	return r == -ENOTSUP ? signal_each(cg, sig, err) : r;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Killed processes leave their cgroup once the kernel has torn them down; zombies whose parent is
+ * outside do too. Wait for that, bounded, re-killing in case something was forked meanwhile. */
+static int drain(struct cgroup *cg, struct error *err)
+{
+	int64_t deadline = now_ms() + DRAIN_TIMEOUT_MS;
+	useconds_t delay = 200;
+
+	for (;;) {
+		cleanup_free pid_t *pids = NULL;
+		size_t n = 0;
+		int r = cg->be->pids(cg, &pids, &n, err);
+
+		if (r < 0)
+			return r;
+		if (n == 0)
+			return 0;
+		if (now_ms() > deadline)
+			return error_set(err, EBUSY, "cgroup %s: %zu process(es) still there after %d ms (pid %d)",
+					 cg->path, n, DRAIN_TIMEOUT_MS, pids[0]);
+		if ((r = cgroup_kill_all(cg, SIGKILL, err)) < 0)
+			return r;
+		usleep(delay);
+		if (delay < 20000)
+			delay *= 2;
+	}
+}
+
+int cgroup_destroy(struct cgroup *cg, struct error *err)
+{
+	int r;
+
+	/* a frozen cgroup's processes cannot die: thaw first */
+	if (cg->be->is_frozen(cg) == 1 && (r = cg->be->freeze(cg, false, err)) < 0)
+		return r;
+	if ((r = drain(cg, err)) < 0)
+		return r;
+	return cg->be->remove(cg, err);
+}
+
+int cgroup_stats(const struct cgroup *cg, struct cgroup_stats *st, struct error *err)
+{
+	memset(st, 0, sizeof(*st));
+	return cg->be->stats(cg, st, err);
+}
+
+void cgroup_stats_release(struct cgroup_stats *st)
+{
+	free(st->cpu_percpu);
+	for (size_t i = 0; i < st->n_mem_raw; i++)
+		free(st->mem_raw[i].key);
+	free(st->mem_raw);
+	free(st->io_service_bytes);
+	free(st->io_serviced);
+	free(st->hugetlb);
+	memset(st, 0, sizeof(*st));
+}
+
+int cgroup_oom_watch(const struct cgroup *cg, int *fd, struct error *err)
+{
+	return cg->be->oom_watch(cg, fd, err);
+}
+
+void cgroup_oom_ack(const struct cgroup *cg, int fd)
+{
+	cg->be->oom_ack(cg, fd);
+}
+
+int cgroup_oom_kills(const struct cgroup *cg, uint64_t *n, struct error *err)
+{
+	return cg->be->oom_kills(cg, n, err);
+}

@@ -1,0 +1,767 @@
+/* The cgroup v1 backend, for legacy and hybrid hosts: one directory per hierarchy (plus the cgroup2
+ * mount of a hybrid host, as runc does), kept open by fd. Limits: v1_set.c; statistics: v1_stats.c. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup/convert.h"
+#include "cgroup/v1_internal.h"
+#include "runtime/log.h"
+#include "runtime/util.h"
+
+#define V1_FREEZE_TIMEOUT_MS 5000
+
+/* mountinfo escapes space, tab, newline and backslash as \ooo. */
+static void unescape_octal(char *s)
+{
+	char *w = s;
+
+	for (char *r = s; *r; r++) {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' &&
+		    r[3] <= '7') {
+			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+			r += 3;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+}
+
+static char **split(const char *s, const char *sep)
+{
+	cleanup_free char *copy = xstrdup(s);
+	char **v = xzalloc(sizeof(char *));
+	size_t n = 0;
+	char *save = NULL;
+
+	for (char *t = strtok_r(copy, sep, &save); t; t = strtok_r(NULL, sep, &save)) {
+		v = xrealloc(v, (n + 2) * sizeof(char *));
+		v[n++] = xstrdup(t);
+		v[n] = NULL;
+	}
+	return v;
+}
+
+static bool strv_has(char *const *v, const char *s)
+{
+	for (; v && *v; v++)
+		if (strcmp(*v, s) == 0)
+			return true;
+	return false;
+}
+
+/* The controller names the kernel knows (/proc/cgroups), to tell them from mount options. */
+static char **kernel_controllers(void)
+{
+	cleanup_free char *buf = NULL;
+	cleanup_strv char **lines = NULL;
+	char **v = xzalloc(sizeof(char *));
+	size_t n = 0;
+
+	if (read_file_at(AT_FDCWD, "/proc/cgroups", &buf, NULL, 1 << 16) < 0)
+		return v;
+	lines = split(buf, "\n");
+	for (char **l = lines; *l; l++) {
+		char name[64];
+
+		if (**l == '#' || sscanf(*l, "%63s", name) != 1)
+			continue;
+		v = xrealloc(v, (n + 2) * sizeof(char *));
+		v[n++] = xstrdup(name);
+		v[n] = NULL;
+	}
+	return v;
+}
+
+static void add_hier(struct v1_host *host, const char *mnt, char **ctrls, bool unified, int root_fd)
+{
+	struct v1_hier *h;
+
+	host->h = xrealloc(host->h, (host->n + 1) * sizeof(*host->h));
+	h = &host->h[host->n++];
+	h->mnt = xstrdup(mnt);
+	h->ctrls = ctrls;
+	h->unified = unified;
+	h->root_fd = root_fd;
+	h->leaf_fd = -1;
+}
+
+/* One mountinfo line: a cgroup hierarchy to keep, or nothing. Duplicated mounts are skipped by dev. */
+static int probe_line(struct v1_host *host, char *line, char *const *known, char ***seen_devs,
+		      struct error *err)
+{
+	cleanup_strv char **f = split(line, " ");
+	cleanup_close int fd = -1;
+	size_t n = strv_length(f), sep;
+	char **ctrls;
+	bool unified;
+
+	for (sep = 6; sep < n && strcmp(f[sep], "-") != 0; sep++)
+		;
+	if (sep + 3 >= n) /* "- fstype source superoptions" */
+		return 0;
+	unified = strcmp(f[sep + 1], "cgroup2") == 0;
+	if (!unified && strcmp(f[sep + 1], "cgroup") != 0)
+		return 0;
+	if (strv_has(*seen_devs, f[2]))
+		return 0;
+	unescape_octal(f[4]);
+	if (unified) {
+		cleanup_free char *buf = NULL;
+
+		fd = open(f[4], O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return error_sys(err, "open %s", f[4]);
+		if (read_file_at(fd, "cgroup.controllers", &buf, NULL, 4096) < 0)
+			buf = xstrdup("");
+		ctrls = split(buf, " \n");
+	} else {
+		cleanup_strv char **opts = split(f[sep + 3], ",");
+		size_t k = 0;
+
+		ctrls = xzalloc(sizeof(char *));
+		for (char **o = opts; *o; o++) {
+			if (!strv_has(known, *o))
+				continue;
+			ctrls = xrealloc(ctrls, (k + 2) * sizeof(char *));
+			ctrls[k++] = xstrdup(*o);
+			ctrls[k] = NULL;
+		}
+		if (k == 0) { /* a named hierarchy (name=systemd): no controller to set */
+			strv_free(ctrls);
+			return 0;
+		}
+		fd = open(f[4], O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0) {
+			strv_free(ctrls);
+			return error_sys(err, "open %s", f[4]);
+		}
+	}
+	add_hier(host, f[4], ctrls, unified, steal_fd(&fd));
+	{
+		size_t k = strv_length(*seen_devs);
+
+		*seen_devs = xrealloc(*seen_devs, (k + 2) * sizeof(char *));
+		(*seen_devs)[k] = xstrdup(f[2]);
+		(*seen_devs)[k + 1] = NULL;
+	}
+	return 0;
+}
+
+int v1_host_probe(struct v1_host *host, struct error *err)
+{
+	cleanup_free char *buf = NULL;
+	cleanup_strv char **lines = NULL;
+	cleanup_strv char **known = kernel_controllers();
+	cleanup_strv char **seen = xzalloc(sizeof(char *));
+	int rc;
+
+	host->h = NULL;
+	host->n = 0;
+	rc = read_file_at(AT_FDCWD, "/proc/self/mountinfo", &buf, NULL, 1 << 22);
+	if (rc < 0)
+		return error_set(err, -rc, "read /proc/self/mountinfo");
+	lines = split(buf, "\n");
+	for (char **l = lines; *l; l++) {
+		rc = probe_line(host, *l, known, &seen, err);
+		if (rc < 0) {
+			v1_host_release(host);
+			return rc;
+		}
+	}
+	for (size_t i = 0; i < host->n; i++)
+		if (!host->h[i].unified)
+			return 0;
+	v1_host_release(host);
+	return error_set(err, ENOENT, "no cgroup v1 hierarchy with a controller is mounted");
+}
+
+void v1_host_release(struct v1_host *host)
+{
+	for (size_t i = 0; i < host->n; i++) {
+		free(host->h[i].mnt);
+		strv_free(host->h[i].ctrls);
+		close_quietly(host->h[i].root_fd);
+		close_quietly(host->h[i].leaf_fd);
+	}
+	free(host->h);
+	host->h = NULL;
+	host->n = 0;
+}
+
+bool v1_hier_has(const struct v1_hier *h, const char *ctrl)
+{
+	return strv_has(h->ctrls, ctrl);
+}
+
+struct v1_hier *v1_find_legacy(const struct v1_host *host, const char *ctrl)
+{
+	for (size_t i = 0; i < host->n; i++)
+		if (!host->h[i].unified && v1_hier_has(&host->h[i], ctrl))
+			return &host->h[i];
+	return NULL;
+}
+
+struct v1_hier *v1_find_unified(const struct v1_host *host)
+{
+	for (size_t i = 0; i < host->n; i++)
+		if (host->h[i].unified)
+			return &host->h[i];
+	return NULL;
+}
+
+struct v1_hier *v1_find(const struct v1_host *host, const char *ctrl)
+{
+	struct v1_hier *h = v1_find_legacy(host, ctrl), *u;
+
+	if (h)
+		return h;
+	u = v1_find_unified(host);
+	return u && v1_hier_has(u, ctrl) ? u : NULL;
+}
+
+int v1_read(const struct v1_hier *h, const char *file, char **out)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int rc = read_file_at(h->leaf_fd, file, &buf, &len, 1 << 20);
+
+	if (rc < 0)
+		return rc;
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+		buf[--len] = '\0';
+	*out = buf;
+	return 0;
+}
+
+int v1_read_u64(const struct v1_hier *h, const char *file, uint64_t *out)
+{
+	cleanup_free char *s = NULL;
+	int rc = v1_read(h, file, &s);
+
+	if (rc < 0)
+		return rc;
+	return parse_u64(s, out);
+}
+
+int v1_read_u64_or_max(const struct v1_hier *h, const char *file, uint64_t *out)
+{
+	cleanup_free char *s = NULL;
+	int rc = v1_read(h, file, &s);
+
+	if (rc < 0)
+		return rc;
+	if (strcmp(s, "max") == 0) {
+		*out = UINT64_MAX;
+		return 0;
+	}
+	return parse_u64(s, out);
+}
+
+int v1_read_key(const struct v1_hier *h, const char *file, const char *key, uint64_t *out)
+{
+	cleanup_free char *s = NULL;
+	int rc = v1_read(h, file, &s);
+
+	return rc < 0 ? rc : convert_kv_lookup(s, key, out);
+}
+
+bool v1_file_exists(const struct v1_hier *h, const char *file)
+{
+	return faccessat(h->leaf_fd, file, F_OK, 0) == 0;
+}
+
+/* cg->path without its leading '/', refusing what could climb out of a hierarchy. */
+static int rel_path(const struct cgroup *cg, char ***comps, struct error *err)
+{
+	cleanup_strv char **v = NULL;
+
+	if (!cg->path || cg->path[0] != '/')
+		return error_set(err, EINVAL, "cgroup path \"%s\" is not absolute", cg->path ? cg->path : "");
+	v = split(cg->path, "/");
+	if (!v[0])
+		return error_set(err, EINVAL, "cgroup path \"%s\" is the root", cg->path);
+	for (char **c = v; *c; c++)
+		if (strcmp(*c, ".") == 0 || strcmp(*c, "..") == 0)
+			return error_set(err, EINVAL, "cgroup path \"%s\": \"%s\" is not allowed", cg->path,
+					 *c);
+	*comps = steal_pointer(&v);
+	return 0;
+}
+
+static struct v1_host *host_of(const struct cgroup *cg)
+{
+	return cg->priv;
+}
+
+static int write_leaf(const struct v1_hier *h, const char *file, const char *val)
+{
+	return write_file_at(h->leaf_fd, file, val, strlen(val));
+}
+
+/* A new cpuset level is empty, and no task may join it until it has cpus and mems. */
+static int cpuset_inherit(int parent_fd, int fd, const char *where, struct error *err)
+{
+	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		cleanup_free char *mine = NULL, *theirs = NULL;
+		int rc;
+
+		rc = read_file_at(fd, files[i], &mine, NULL, 1 << 16);
+		if (rc < 0)
+			return error_set(err, -rc, "read %s/%s", where, files[i]);
+		if (strspn(mine, " \n") != strlen(mine))
+			continue;
+		rc = read_file_at(parent_fd, files[i], &theirs, NULL, 1 << 16);
+		if (rc >= 0)
+			rc = write_file_at(fd, files[i], theirs, strlen(theirs));
+		if (rc < 0)
+			return error_set(err, -rc, "copy %s of the parent into %s", files[i], where);
+	}
+	return 0;
+}
+
+/* rmdir `levels` levels of comps in one hierarchy, from the one `depth` components deep up. */
+static int remove_levels(const struct v1_hier *h, char *const *comps, size_t depth, int levels,
+			 bool tolerate_busy, struct error *err)
+{
+	size_t n = depth;
+
+	for (int i = 0; i < levels && (size_t)i < n; i++) {
+		cleanup_free char *p = xstrdup("");
+
+		for (size_t k = 0; k < n - i; k++) {
+			char *q = xasprintf("%s%s%s", p, k ? "/" : "", comps[k]);
+
+			free(p);
+			p = q;
+		}
+		if (unlinkat(h->root_fd, p, AT_REMOVEDIR) == 0 || errno == ENOENT)
+			continue;
+		if (i > 0 && (errno == EBUSY || errno == ENOTEMPTY))
+			return 0; /* a parent still used by another container */
+		if (tolerate_busy)
+			return 0;
+		return error_sys(err, "rmdir %s/%s", h->mnt, p);
+	}
+	return 0;
+}
+
+/* Walk (and make, when create) every level in one hierarchy; *made counts the levels made, the last
+ * one *depth components deep (all of them on success). */
+static int walk_levels(struct v1_hier *h, char *const *comps, bool create, int *made, size_t *depth,
+		       struct error *err)
+{
+	cleanup_close int fd = openat(h->root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	bool cpuset = !h->unified && v1_hier_has(h, "cpuset");
+	cleanup_free char *where = xstrdup(h->mnt);
+
+	*made = 0;
+	*depth = 0;
+	if (fd < 0)
+		return error_sys(err, "open %s", h->mnt);
+
+	for (size_t i = 0; comps[i]; i++) {
+		cleanup_close int next = -1;
+		char *w = xasprintf("%s/%s", where, comps[i]);
+
+		free(where);
+		where = w;
+		if (create) {
+			if (mkdirat(fd, comps[i], 0755) == 0) {
+				(*made)++;
+				*depth = i + 1;
+			}
+			else if (errno != EEXIST)
+				return error_sys(err, "mkdir %s", where);
+		}
+		next = openat(fd, comps[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (next < 0)
+			return error_sys(err, "open %s", where);
+		if (create && *made > 0 && cpuset) {
+			int rc = cpuset_inherit(fd, next, where, err);
+
+			if (rc < 0)
+				return rc;
+		}
+		close_quietly(fd);
+		fd = steal_fd(&next);
+	}
+	h->leaf_fd = steal_fd(&fd);
+	return 0;
+}
+
+static int v1_create_or_open(struct cgroup *cg, bool create, struct error *err)
+{
+	cleanup_strv char **comps = NULL;
+	struct v1_host *host = xzalloc(sizeof(*host));
+	cleanup_free int *made = NULL;
+	cleanup_free size_t *depth = NULL;
+	int rc, most = 0;
+
+	rc = rel_path(cg, &comps, err);
+	if (rc < 0) {
+		free(host);
+		return rc;
+	}
+	rc = v1_host_probe(host, err);
+	if (rc < 0) {
+		free(host);
+		return rc;
+	}
+	made = xzalloc(host->n * sizeof(int));
+	depth = xzalloc(host->n * sizeof(size_t));
+	for (size_t i = 0; i < host->n; i++) {
+		rc = walk_levels(&host->h[i], comps, create, &made[i], &depth[i], err);
+		if (rc < 0) {
+			if (!create && rc == -ENOENT)
+				error_set(err, ENOENT, "not in %s", host->h[i].mnt);
+			if (create) {
+				for (size_t k = 0; k <= i; k++) {
+					struct error ignored = { 0 };
+
+					close_quietly(host->h[k].leaf_fd);
+					host->h[k].leaf_fd = -1;
+					remove_levels(&host->h[k], comps, depth[k], made[k], true, &ignored);
+				}
+			}
+			v1_host_release(host);
+			free(host);
+			/* the front end names the cgroup on create */
+			return create ? rc : error_prefix(err, "open cgroup %s", cg->path);
+		}
+		if (made[i] > most)
+			most = made[i];
+	}
+	if (create)
+		cg->created_levels = most;
+	cg->leaf_fd = -1;
+	cg->priv = host;
+	return 0;
+}
+
+static int v1_create(struct cgroup *cg, struct error *err)
+{
+	return v1_create_or_open(cg, true, err);
+}
+
+static int v1_open(struct cgroup *cg, struct error *err)
+{
+	return v1_create_or_open(cg, false, err);
+}
+
+int v1_unified_enable(const struct cgroup *cg, struct v1_hier *u, const char *ctrl, struct error *err)
+{
+	cleanup_strv char **comps = NULL;
+	cleanup_free char *cmd = xasprintf("+%s", ctrl);
+	cleanup_close int fd = openat(u->root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc;
+
+	if (fd < 0)
+		return error_sys(err, "open %s", u->mnt);
+	rc = rel_path(cg, &comps, err);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; comps[i]; i++) {
+		cleanup_free char *cur = NULL;
+		int next;
+
+		if (read_file_at(fd, "cgroup.subtree_control", &cur, NULL, 4096) >= 0) {
+			cleanup_strv char **on = split(cur, " \n");
+
+			if (!strv_has(on, ctrl)) {
+				rc = write_file_at(fd, "cgroup.subtree_control", cmd, strlen(cmd));
+				if (rc < 0)
+					return error_set(err, -rc, "enable %s in %s (level %zu of %s)", ctrl,
+							 u->mnt, i, cg->path);
+			}
+		}
+		next = openat(fd, comps[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (next < 0)
+			return error_sys(err, "open %s%s", u->mnt, cg->path);
+		close_quietly(fd);
+		fd = next;
+	}
+	return 0;
+}
+
+static int v1_enter(const struct cgroup *cg, pid_t pid, struct error *err)
+{
+	struct v1_host *host = host_of(cg);
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%d", (int)pid);
+	for (size_t i = 0; i < host->n; i++) {
+		int rc = write_leaf(&host->h[i], "cgroup.procs", buf);
+
+		if (rc < 0)
+			return error_set(err, -rc, "move pid %d into %s%s/cgroup.procs", (int)pid,
+					 host->h[i].mnt, cg->path);
+	}
+	return 0;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static struct v1_hier *freezer_of(const struct cgroup *cg, struct error *err)
+{
+	struct v1_hier *h = v1_find_legacy(host_of(cg), "freezer");
+
+	if (!h && err)
+		error_set(err, ENOTSUP, "freeze %s: the freezer controller is not mounted", cg->path);
+	return h;
+}
+
+static int v1_freeze(struct cgroup *cg, bool freeze, struct error *err)
+{
+	struct v1_hier *h = freezer_of(cg, err);
+	const char *want = freeze ? "FROZEN" : "THAWED";
+	long deadline = now_ms() + V1_FREEZE_TIMEOUT_MS;
+	int rc;
+
+	if (!h)
+		return -ENOTSUP;
+	for (;;) {
+		cleanup_free char *state = NULL;
+
+		/* written again each round: a task forked while FREEZING may need another pass */
+		rc = write_leaf(h, "freezer.state", want);
+		if (rc < 0)
+			return error_set(err, -rc, "write %s%s/freezer.state", h->mnt, cg->path);
+		rc = v1_read(h, "freezer.state", &state);
+		if (rc < 0)
+			return error_set(err, -rc, "read %s%s/freezer.state", h->mnt, cg->path);
+		if (strcmp(state, want) == 0)
+			return 0;
+		if (now_ms() > deadline) {
+			if (freeze)
+				write_leaf(h, "freezer.state", "THAWED");
+			return error_set(err, EBUSY, "%s cgroup %s: still %s after %d s",
+					 freeze ? "freeze" : "thaw", cg->path, state,
+					 V1_FREEZE_TIMEOUT_MS / 1000);
+		}
+		usleep(10000);
+	}
+}
+
+static int v1_is_frozen(const struct cgroup *cg)
+{
+	struct v1_hier *h = freezer_of(cg, NULL);
+	cleanup_free char *state = NULL;
+	int rc;
+
+	if (!h)
+		return -ENOTSUP;
+	rc = v1_read(h, "freezer.state", &state);
+	if (rc < 0)
+		return rc;
+	return strcmp(state, "FROZEN") == 0;
+}
+
+static int collect_pids(int dirfd, pid_t **pids, size_t *n, size_t *cap, int depth)
+{
+	cleanup_free char *buf = NULL;
+	cleanup_dir DIR *d = NULL;
+	struct dirent *e;
+	int rc, fd;
+
+	if (depth > 64)
+		return -ELOOP;
+	rc = read_file_at(dirfd, "cgroup.procs", &buf, NULL, 1 << 24);
+	if (rc < 0)
+		return rc;
+	for (char *s = buf, *end; *s; s = end) {
+		long v = strtol(s, &end, 10);
+
+		if (end == s)
+			break;
+		if (*n == *cap) {
+			*cap = *cap ? *cap * 2 : 16;
+			*pids = xrealloc(*pids, *cap * sizeof(pid_t));
+		}
+		(*pids)[(*n)++] = (pid_t)v;
+	}
+	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		close_quietly(fd);
+		return -errno;
+	}
+	while ((e = readdir(d))) {
+		cleanup_close int sub = -1;
+
+		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+			continue;
+		sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (sub < 0)
+			continue; /* removed meanwhile */
+		rc = collect_pids(sub, pids, n, cap, depth + 1);
+		if (rc < 0 && rc != -ENOENT)
+			return rc;
+	}
+	return 0;
+}
+
+static int v1_pids(const struct cgroup *cg, pid_t **pids, size_t *n, struct error *err)
+{
+	struct v1_host *host = host_of(cg);
+	struct v1_hier *h = v1_find_legacy(host, "pids");
+	size_t cap = 0;
+	int rc;
+
+	if (!h)
+		h = v1_find_legacy(host, "freezer");
+	if (!h)
+		h = &host->h[0];
+	*pids = NULL;
+	*n = 0;
+	rc = collect_pids(h->leaf_fd, pids, n, &cap, 0);
+	if (rc < 0) {
+		free(*pids);
+		*pids = NULL;
+		*n = 0;
+		return error_set(err, -rc, "list the pids of %s%s", h->mnt, cg->path);
+	}
+	return 0;
+}
+
+static int v1_kill(struct cgroup *cg, int sig, struct error *err)
+{
+	(void)cg;
+	(void)sig;
+	(void)err;
+	return -ENOTSUP; /* no cgroup.kill in v1: the front end freezes, signals each pid, thaws */
+}
+
+static struct v1_hier *memory_of(const struct cgroup *cg, const char *what, struct error *err)
+{
+	struct v1_hier *h = v1_find_legacy(host_of(cg), "memory");
+
+	if (!h)
+		error_set(err, ENOTSUP, "%s of %s: the memory controller is not mounted", what, cg->path);
+	return h;
+}
+
+static int v1_oom_watch(const struct cgroup *cg, int *fd, struct error *err)
+{
+	struct v1_hier *h = memory_of(cg, "watch OOM events", err);
+	cleanup_close int efd = -1, ofd = -1;
+	char buf[64];
+	int rc;
+
+	if (!h)
+		return -ENOTSUP;
+	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (efd < 0)
+		return error_sys(err, "eventfd");
+	ofd = openat(h->leaf_fd, "memory.oom_control", O_RDONLY | O_CLOEXEC);
+	if (ofd < 0)
+		return error_sys(err, "open %s%s/memory.oom_control", h->mnt, cg->path);
+	snprintf(buf, sizeof(buf), "%d %d", efd, ofd);
+	rc = write_leaf(h, "cgroup.event_control", buf);
+	if (rc < 0)
+		return error_set(err, -rc, "register an OOM eventfd in %s%s/cgroup.event_control", h->mnt,
+				 cg->path);
+	*fd = steal_fd(&efd);
+	return 0;
+}
+
+static void v1_oom_ack(const struct cgroup *cg, int fd)
+{
+	uint64_t v;
+
+	(void)cg;
+	if (read(fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		log_debug("read the OOM eventfd: %s", strerror(errno));
+}
+
+static int v1_oom_kills(const struct cgroup *cg, uint64_t *n, struct error *err)
+{
+	struct v1_hier *h = memory_of(cg, "count OOM kills", err);
+	int rc;
+
+	if (!h)
+		return -ENOTSUP;
+	rc = v1_read_key(h, "memory.oom_control", "oom_kill", n);
+	if (rc == -ENOENT) { /* kernels before 4.13 do not count */
+		*n = 0;
+		return 0;
+	}
+	if (rc < 0)
+		return error_set(err, -rc, "read %s%s/memory.oom_control", h->mnt, cg->path);
+	return 0;
+}
+
+static int v1_remove(struct cgroup *cg, struct error *err)
+{
+	struct v1_host *host = host_of(cg);
+	cleanup_strv char **comps = NULL;
+	int rc, first = 0;
+
+	rc = rel_path(cg, &comps, err);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < host->n; i++) {
+		close_quietly(host->h[i].leaf_fd);
+		host->h[i].leaf_fd = -1;
+	}
+	/* every hierarchy is tried, the first failure reported */
+	for (size_t i = 0; i < host->n; i++) {
+		struct error e = { 0 };
+		int levels = cg->created_levels > 0 ? cg->created_levels : 0;
+
+		rc = remove_levels(&host->h[i], comps, strv_length(comps), levels, false, &e);
+		if (rc < 0 && first == 0) {
+			first = rc;
+			*err = e;
+		}
+	}
+	return first ? error_prefix(err, "remove cgroup %s", cg->path) : 0;
+}
+
+static void v1_release(struct cgroup *cg)
+{
+	struct v1_host *host = host_of(cg);
+
+	if (!host)
+		return;
+	v1_host_release(host);
+	free(host);
+	cg->priv = NULL;
+}
+
+const struct cgroup_backend cgroup_v1_backend = {
+	.name = "v1",
+	.check = v1_check,
+	.create = v1_create,
+	.open = v1_open,
+	.set = v1_set,
+	.enter = v1_enter,
+	.freeze = v1_freeze,
+	.is_frozen = v1_is_frozen,
+	.pids = v1_pids,
+	.kill = v1_kill,
+	.stats = v1_stats,
+	.oom_watch = v1_oom_watch,
+	.oom_ack = v1_oom_ack,
+	.oom_kills = v1_oom_kills,
+	.remove = v1_remove,
+	.release = v1_release,
+};

@@ -1,0 +1,140 @@
+/* An image config's User resolved through the image's /etc/passwd and /etc/group, read inside the root. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rootfs/image.h"
+#include "rootfs/rootfs.h"
+#include "runtime/util.h"
+
+#define ID_FILE_MAX (16u << 20)
+
+/* The file's lines, split into up to 4 ':' fields; NULL when the file is absent or unreadable. */
+static char *read_db(int rootfd, const char *file)
+{
+	struct error e = { 0 };
+	cleanup_close int fd = rootfs_open_in_root(rootfd, file, O_RDONLY, 0, &e);
+	char *data = NULL;
+	size_t len;
+
+	if (fd < 0)
+		return NULL;
+	cleanup_free char *proc = xasprintf("/proc/self/fd/%d", fd);
+	if (read_file_at(AT_FDCWD, proc, &data, &len, ID_FILE_MAX) < 0)
+		return NULL;
+	return data;
+}
+
+/* Next line of db split into fields f[0..3]; returns false at the end. */
+static bool next_line(char **cursor, char *f[4])
+{
+	while (*cursor && **cursor) {
+		char *line = *cursor, *next = strchr(line, '\n'), *p = line;
+		if (next)
+			*next++ = '\0';
+		*cursor = next;
+		memset(f, 0, 4 * sizeof(char *));
+		for (int i = 0; i < 4 && p; i++) {
+			f[i] = p;
+			p = i < 3 ? strchr(p, ':') : NULL;
+			if (p)
+				*p++ = '\0';
+		}
+		if (f[2])
+			return true;
+	}
+	return false;
+}
+
+static bool parse_id(const char *s, uint32_t *out)
+{
+	uint64_t n;
+
+	if (!s || parse_u64(s, &n) < 0 || n > UINT32_MAX)
+		return false;
+	*out = (uint32_t)n;
+	return true;
+}
+
+/* passwd: by name, or by uid (by_id); fills uid, primary gid and the user name. */
+static bool find_user(char *db, const char *key, bool by_id, uint32_t *uid, uint32_t *gid, char **name)
+{
+	char *cur = db, *f[4];
+
+	while (db && next_line(&cur, f)) {
+		if (strcmp(by_id ? f[2] : f[0], key) != 0 || !parse_id(f[2], uid))
+			continue;
+		parse_id(f[3] ? strsep(&f[3], ":") : NULL, gid);
+		*name = xstrdup(f[0]);
+		return true;
+	}
+	return false;
+}
+
+static bool find_group(char *db, const char *name, uint32_t *gid)
+{
+	char *cur = db, *f[4];
+
+	while (db && next_line(&cur, f))
+		if (strcmp(f[0], name) == 0 && parse_id(f[2], gid))
+			return true;
+	return false;
+}
+
+/* Groups whose member list (4th field) names user, as login does. */
+static void member_groups(char *db, const char *user, uint32_t primary, uint32_t **gids, size_t *n)
+{
+	char *cur = db, *f[4];
+	uint32_t g;
+
+	while (db && user && next_line(&cur, f)) {
+		if (!f[3] || !parse_id(f[2], &g) || g == primary)
+			continue;
+		for (char *m = f[3], *tok; (tok = strsep(&m, ","));) {
+			if (strcmp(tok, user) != 0)
+				continue;
+			bool dup = false;
+			for (size_t k = 0; k < *n && !dup; k++)
+				dup = (*gids)[k] == g;
+			if (!dup) {
+				*gids = xrealloc(*gids, (*n + 1) * sizeof(**gids));
+				(*gids)[(*n)++] = g;
+			}
+			break;
+		}
+	}
+}
+
+int image_resolve_user(int rootfd, const char *user, uint32_t *uid, uint32_t *gid, uint32_t **gids,
+		       size_t *n_gids, struct error *err)
+{
+	cleanup_free char *u = xstrdup(user && *user ? user : "0"), *name = NULL;
+	cleanup_free char *passwd = read_db(rootfd, "etc/passwd");
+	char *g = strchr(u, ':');
+	bool numeric;
+
+	*uid = *gid = 0;
+	*gids = NULL;
+	*n_gids = 0;
+	if (g)
+		*g++ = '\0';
+	numeric = parse_id(u, uid);
+	/* A numeric uid still takes its primary group from passwd when it is listed there. */
+	if (!find_user(passwd, u, numeric, uid, gid, &name) && !numeric)
+		return error_set(err, ENOENT, "image config User %s: no user %s in the image's /etc/passwd", user, u);
+	cleanup_free char *group = g ? NULL : read_db(rootfd, "etc/group");
+	if (g) {
+		/* An explicit group: no supplementary groups, as docker does. */
+		cleanup_free char *gdb = NULL;
+		if (parse_id(g, gid))
+			return 0;
+		gdb = read_db(rootfd, "etc/group");
+		if (!find_group(gdb, g, gid))
+			return error_set(err, ENOENT, "image config User %s: no group %s in the image's /etc/group",
+					 user, g);
+		return 0;
+	}
+	member_groups(group, name, *gid, gids, n_gids);
+	return 0;
+}

@@ -1,0 +1,280 @@
+#!/usr/bin/env bats
+# cgroups: the effect of linux.resources seen from inside the container, and pause, resume, update,
+# events, ps and kill --all. The same file runs on the hybrid host (v1 backend) and, from
+# tests/vm/cgroup.sh, in a VM with pure cgroup v2 (v2 backend).
+
+load helpers
+
+setup() {
+	setup_bundle
+	if [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; then V2=1; else V2=0; fi
+}
+
+# The host path of a cgroup file of this container: cg_file memory.max
+cg_file() {
+	local f=$1 path=${2:-/berth/$CID}
+	if [ $V2 -eq 1 ]; then echo "/sys/fs/cgroup$path/$f"; else echo "/sys/fs/cgroup/${f%%.*}$path/$f"; fi
+}
+
+# Every cgroup directory (any hierarchy) whose name holds the container id.
+cg_dirs() {
+	find /sys/fs/cgroup -maxdepth 4 -type d -name "*$CID*" 2>/dev/null
+}
+
+stats() {
+	rt events --stats "$CID"
+}
+
+@test "cgroup: the init and an exec'd process are in the container's cgroup, seen as / inside" {
+	set_args sleep 100
+	run_detached
+	local pid
+	pid=$(rt state "$CID" | jq -r .pid)
+	grep -q "/berth/$CID\$" "/proc/$pid/cgroup"
+	run rt exec "$CID" cat /proc/self/cgroup
+	[ "$status" -eq 0 ]
+	# cgroup namespace: the container's own cgroup is its root
+	if [ $V2 -eq 1 ]; then [ "$output" = "0::/" ]; else grep -q '^[0-9]*:memory:/$' <<<"$output"; fi
+	# seen from the host, an exec'd process is in the container's cgroup in every hierarchy
+	rt exec -d --pid-file "$BATS_TEST_TMPDIR/exec.pid" "$CID" sleep 5
+	local lines_in
+	lines_in=$(grep -c "/berth/$CID\$" "/proc/$(cat "$BATS_TEST_TMPDIR/exec.pid")/cgroup")
+	[ "$lines_in" -eq "$(grep -c "/berth/$CID\$" "/proc/$pid/cgroup")" ]
+	[ "$lines_in" -ge 1 ]
+	# read-only: the mount says so, and nothing can be written (EROFS, or EACCES first on 6.1 for exec)
+	run rt exec "$CID" sh -c 'grep " /sys/fs/cgroup " /proc/self/mountinfo | cut -d" " -f6'
+	[[ "$output" =~ ^ro, ]]
+	run rt exec "$CID" touch /sys/fs/cgroup/x
+	[ "$status" -ne 0 ]
+	[[ "$output" =~ "Read-only file system" || "$output" =~ "Permission denied" ]]
+}
+
+@test "cgroup: a process allocating past memory.limit is OOM-killed and events reports it" {
+	install_helper memhog
+	cfg '.linux.resources.memory = {limit: 33554432, swap: 33554432}'
+	set_args sh -c 'while [ ! -e /go ]; do sleep 0.05; done; memhog 200 >/memhog.out; echo "rc=$?" >/rc; sleep 100'
+	cfg '.root.readonly = false'
+	run_detached
+	rt events --interval 1s "$CID" >"$BATS_TEST_TMPDIR/events" 2>&1 &
+	local ev=$!
+	sleep 0.3
+	touch "$BUNDLE/rootfs/go"
+	for _ in $(seq 100); do [ -e "$BUNDLE/rootfs/rc" ] && break; sleep 0.1; done
+	[ "$(cat "$BUNDLE/rootfs/rc")" = "rc=137" ]
+	# it got near the limit, not past it
+	local got
+	got=$(tail -n1 "$BUNDLE/rootfs/memhog.out")
+	[ "$got" -ge 10 ] && [ "$got" -le 33 ]
+	for _ in $(seq 50); do grep -q '"type":"oom"' "$BATS_TEST_TMPDIR/events" && break; sleep 0.1; done
+	kill $ev
+	grep -q "{\"type\":\"oom\",\"id\":\"$CID\"}" "$BATS_TEST_TMPDIR/events"
+	run stats
+	[ "$status" -eq 0 ]
+	[ "$(jq .data.memory.oomKills <<<"$output")" -ge 1 ]
+	[ "$(jq .data.memory.usage.limit <<<"$output")" -eq 33554432 ]
+}
+
+@test "cgroup: a fork loop stops at pids.limit" {
+	cfg '.linux.resources.pids = {limit: 12}'
+	# busybox sh gives up at the first failed fork: loop in a subshell; count with builtins only
+	run run_ctr sh -c '(for i in $(seq 30); do sleep 5 & done) 2>/dev/shm/err
+		n=0; for d in /proc/[0-9]*; do n=$((n+1)); done; echo $n; cat /dev/shm/err'
+	[ "$status" -eq 0 ]
+	# sh and at most 11 sleeps: 30 were asked for
+	[ "${lines[0]}" -le 12 ]
+	[ "${lines[0]}" -ge 9 ]
+	[[ "$output" =~ "can't fork" ]]
+}
+
+@test "cgroup: a cpu quota throttles (nr_throttled grows)" {
+	cfg '.linux.resources.cpu = {quota: 10000, period: 100000}'
+	set_args sh -c 'while :; do :; done'
+	run_detached
+	sleep 1.5
+	run stats
+	[ "$status" -eq 0 ]
+	local throttled periods usage
+	throttled=$(jq .data.cpu.throttling.throttledPeriods <<<"$output")
+	periods=$(jq .data.cpu.throttling.periods <<<"$output")
+	usage=$(jq .data.cpu.usage.total <<<"$output")
+	[ "$throttled" -ge 5 ]
+	[ "$periods" -ge "$throttled" ]
+	# 1.5 s at 10%: well under 0.5 s of CPU
+	[ "$usage" -gt 0 ] && [ "$usage" -lt 500000000 ]
+}
+
+@test "cgroup: cpu shares become the converted weight; cpus and mems are applied" {
+	cfg '.linux.resources.cpu = {shares: 1024, cpus: "0", mems: "0"}'
+	run run_ctr sh -c 'grep Cpus_allowed_list /proc/self/status'
+	[ "$status" -eq 0 ]
+	[[ "$output" =~ Cpus_allowed_list:[[:space:]]+0$ ]]
+	set_args sleep 100
+	run_detached
+	if [ $V2 -eq 1 ]; then
+		[ "$(cat "$(cg_file cpu.weight)")" = 100 ]
+	else
+		[ "$(cat "$(cg_file cpu.shares)")" = 1024 ]
+	fi
+}
+
+@test "cgroup: a denied device can be neither opened nor created" {
+	cfg '.process.capabilities.bounding += ["CAP_MKNOD"] | .process.capabilities.effective += ["CAP_MKNOD"]
+		| .process.capabilities.permitted += ["CAP_MKNOD"]'
+	cfg '.mounts += [{destination: "/dev/kmsg", type: "bind", source: "/dev/kmsg", options: ["bind"]}]'
+	cfg '.root.readonly = false'
+	run run_ctr sh -c 'echo berth-devtest >/dev/kmsg; echo "write=$?"; mknod /mk c 1 11; echo "mknod=$?";
+		echo x >/dev/null && echo null-ok'
+	[[ "$output" =~ "write=1" ]]
+	[[ "$output" =~ "mknod=1" ]]
+	[[ "$output" =~ "null-ok" ]]
+	[[ "$output" =~ "Operation not permitted" ]]
+	# allowed by a rule: both work
+	cfg '.linux.resources.devices += [{allow: true, type: "c", major: 1, minor: 11, access: "wm"}]'
+	run run_ctr sh -c 'echo berth-devtest >/dev/kmsg; echo "write=$?"; mknod /mk2 c 1 11; echo "mknod=$?"'
+	[[ "$output" =~ "write=0" ]]
+	[[ "$output" =~ "mknod=0" ]]
+}
+
+@test "cgroup: pause freezes the container and resume continues it" {
+	cfg '.root.readonly = false'
+	# the counter is the size of a file the container keeps appending to
+	set_args sh -c 'while :; do echo x >>/count; done'
+	run_detached
+	sleep 0.3
+	rt pause "$CID"
+	[ "$(rt state "$CID" | jq -r .status)" = paused ]
+	run rt list
+	[[ "$output" =~ paused ]]
+	local a b c
+	a=$(stat -c %s "$BUNDLE/rootfs/count")
+	sleep 0.5
+	b=$(stat -c %s "$BUNDLE/rootfs/count")
+	[ "$a" -gt 0 ] && [ "$a" = "$b" ]
+	run rt exec "$CID" true
+	[ "$status" -ne 0 ]
+	[[ "$output" =~ "paused" ]]
+	run rt pause "$CID"
+	[ "$status" -ne 0 ]
+	rt resume "$CID"
+	[ "$(rt state "$CID" | jq -r .status)" = running ]
+	sleep 0.3
+	c=$(stat -c %s "$BUNDLE/rootfs/count")
+	[ "$c" -gt "$b" ]
+	run rt resume "$CID"
+	[ "$status" -ne 0 ]
+	[[ "$output" =~ "not paused" ]]
+}
+
+@test "cgroup: update changes live limits (pids by flag, memory by -r)" {
+	cfg '.linux.resources.pids = {limit: 5}'
+	set_args sleep 100
+	run_detached
+	run rt exec "$CID" sh -c 'for i in 1 2 3 4 5 6 7 8; do sleep 2 & done 2>&1; wait'
+	[[ "$output" =~ "fork" ]]
+	rt update --pids-limit 50 "$CID"
+	run rt exec "$CID" sh -c 'for i in 1 2 3 4 5 6 7 8; do sleep 0.2 & done 2>&1; wait; echo done'
+	[ "$status" -eq 0 ]
+	[ "$output" = done ]
+	[ "$(stats | jq .data.pids.limit)" -eq 50 ]
+	echo '{"memory": {"limit": 67108864}}' >"$BATS_TEST_TMPDIR/r.json"
+	rt update -r "$BATS_TEST_TMPDIR/r.json" "$CID"
+	[ "$(stats | jq .data.memory.usage.limit)" -eq 67108864 ]
+	rt update --memory 96m --cpu-quota 20000 --cpu-period 100000 "$CID"
+	[ "$(stats | jq .data.memory.usage.limit)" -eq 100663296 ]
+	run rt update --memory lots "$CID"
+	[ "$status" -ne 0 ]
+	[[ "$output" =~ "--memory" ]]
+	echo '{"memory": {"limit": "big"}}' >"$BATS_TEST_TMPDIR/bad.json"
+	run rt update -r "$BATS_TEST_TMPDIR/bad.json" "$CID"
+	[ "$status" -ne 0 ]
+	[[ "$output" =~ "memory.limit" ]]
+}
+
+@test "cgroup: ps lists the container's pids, as json and through ps" {
+	set_args sh -c 'sleep 100 & sleep 100 & wait'
+	run_detached
+	local pid
+	pid=$(rt state "$CID" | jq -r .pid)
+	for _ in $(seq 50); do [ "$(rt ps --format json "$CID" | jq length)" -eq 3 ] && break; sleep 0.1; done
+	run rt ps --format json "$CID"
+	[ "$status" -eq 0 ]
+	[ "$(jq length <<<"$output")" -eq 3 ]
+	jq -e --argjson p "$pid" 'index($p) != null' <<<"$output"
+	run rt ps "$CID"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" =~ PID ]]
+	[ "${#lines[@]}" -eq 4 ]
+	run rt ps "$CID" -o pid,comm
+	[ "$status" -eq 0 ]
+	[ "$(grep -c sleep <<<"$output")" -eq 2 ]
+}
+
+@test "cgroup: kill --all reaches every process of the container" {
+	set_args sh -c 'sleep 100 & sleep 100 & wait'
+	run_detached
+	for _ in $(seq 50); do [ "$(rt ps --format json "$CID" | jq length)" -eq 3 ] && break; sleep 0.1; done
+	rt kill --all "$CID" KILL
+	for _ in $(seq 50); do [ "$(rt ps --format json "$CID" | jq length)" -eq 0 ] && break; sleep 0.1; done
+	[ "$(rt ps --format json "$CID")" = "[]" ]
+	wait_status stopped
+}
+
+@test "cgroup: delete leaves no cgroup directory in any hierarchy, also after pause and with a custom path" {
+	set_args sleep 100
+	run_detached
+	[ -n "$(cg_dirs)" ]
+	rt pause "$CID"
+	rt delete --force "$CID"
+	[ -z "$(cg_dirs)" ]
+	# an absolute cgroupsPath, two levels made by berth and removed again
+	cfg ".linux.cgroupsPath = \"/berth-test-$CID/inner\""
+	run_detached
+	grep -q "/berth-test-$CID/inner\$" "/proc/$(rt state "$CID" | jq -r .pid)/cgroup"
+	rt delete --force "$CID"
+	[ -z "$(cg_dirs)" ]
+}
+
+@test "cgroup: systemd-style paths map onto cgroupfs" {
+	cfg ".linux.cgroupsPath = \"machine.slice:berth:$CID\""
+	set_args sleep 100
+	"$BERTH" --root "$ROOT" --systemd-cgroup run -d --bundle "$BUNDLE" "$CID" </dev/null >/dev/null 2>&1
+	grep -q "/machine.slice/berth-$CID.scope\$" "/proc/$(rt state "$CID" | jq -r .pid)/cgroup"
+	rt delete --force "$CID"
+	[ -z "$(cg_dirs)" ]
+	run "$BERTH" --root "$ROOT" run -d --bundle "$BUNDLE" "$CID"
+	[ "$status" -ne 0 ]
+	[[ "$output" =~ "systemd" ]]
+}
+
+@test "cgroup: an invalid or unsupported value fails naming the field and leaves nothing" {
+	cfg '.linux.resources.memory = {limit: "lots"}'
+	run run_ctr true
+	[ "$status" -ne 0 ]
+	[[ "$output" =~ "linux.resources.memory.limit" ]]
+	cfg '.linux.resources.memory = {limit: 33554432, reservation: 67108864}'
+	run run_ctr true
+	[ "$status" -ne 0 ]
+	[[ "$output" =~ "linux.resources.memory" ]]
+	if [ $V2 -eq 1 ]; then
+		cfg '.linux.resources = {network: {classID: 1}}'
+		run run_ctr true
+		[[ "$output" =~ "linux.resources.network" ]]
+	else
+		cfg '.linux.resources = {unified: {"memory.high": "100M"}}'
+		run run_ctr true
+		[[ "$output" =~ "linux.resources.unified" ]]
+	fi
+	[ "$status" -ne 0 ]
+	[ -z "$(cg_dirs)" ]
+	[ ! -e "$ROOT/$CID" ]
+	run "$BERTH" --root "$ROOT" --cgroup-manager disabled run --bundle "$BUNDLE" "$CID"
+	[ "$status" -ne 0 ]
+	[[ "$output" =~ "disabled" ]]
+}
+
+@test "cgroup: --cgroup-manager=disabled runs without a cgroup" {
+	cfg 'del(.linux.resources)'
+	run "$BERTH" --root "$ROOT" --cgroup-manager disabled run --bundle "$BUNDLE" "$CID" </dev/null
+	[ "$status" -eq 0 ]
+	[ -z "$(cg_dirs)" ]
+}

@@ -1,0 +1,861 @@
+/* The v1/hybrid cgroup backend against the real hierarchies of this host (root required). Every test
+ * works below its own /berth-test-<pid>-<name> and the teardown removes them all, even on failure. */
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup/backend.h"
+#include "runtime/spec.h"
+#include "runtime/util.h"
+
+static pid_t test_pid; /* the runner's pid, in every cgroup name */
+
+/* The hierarchies this host is expected to have (see the brief): v1 controllers and the unified one. */
+static const char *const hiers[] = { "cpu", "cpuacct", "cpuset", "memory", "devices",
+				     "freezer", "blkio", "pids", "unified" };
+
+static bool is_v1_host(void)
+{
+	return access("/sys/fs/cgroup/memory/memory.limit_in_bytes", F_OK) == 0 && geteuid() == 0;
+}
+
+static char *top_name(const char *name)
+{
+	return xasprintf("berth-test-%d-%s", (int)test_pid, name);
+}
+
+static char *cg_path(const char *name, const char *sub)
+{
+	cleanup_free char *top = top_name(name);
+
+	return xasprintf("/%s%s%s", top, sub ? "/" : "", sub ? sub : "");
+}
+
+/* Kill what is left in a test cgroup tree and rmdir it bottom-up. Only our berth-test-<pid>-* trees. */
+static void rm_tree(const char *dir)
+{
+	cleanup_free char *procs = xasprintf("%s/cgroup.procs", dir);
+	cleanup_free char *freezer = xasprintf("%s/freezer.state", dir);
+	DIR *d;
+	struct dirent *e;
+	FILE *f;
+	int pid;
+
+	if ((f = fopen(freezer, "we"))) {
+		fputs("THAWED", f);
+		fclose(f);
+	}
+	if ((d = opendir(dir))) {
+		while ((e = readdir(d))) {
+			cleanup_free char *sub = NULL;
+
+			if (e->d_type != DT_DIR || e->d_name[0] == '.')
+				continue;
+			sub = xasprintf("%s/%s", dir, e->d_name);
+			rm_tree(sub);
+		}
+		closedir(d);
+	}
+	for (int tries = 0; tries < 100; tries++) {
+		bool any = false;
+
+		if ((f = fopen(procs, "re"))) {
+			while (fscanf(f, "%d", &pid) == 1) {
+				kill(pid, SIGKILL);
+				any = true;
+			}
+			fclose(f);
+		}
+		if (!any && (rmdir(dir) == 0 || errno == ENOENT))
+			return;
+		usleep(10000);
+	}
+	rmdir(dir);
+}
+
+static void cleanup_all(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(hiers); i++) {
+		cleanup_free char *pattern =
+			xasprintf("/sys/fs/cgroup/%s/berth-test-%d-*", hiers[i], (int)test_pid);
+		glob_t g;
+
+		if (glob(pattern, GLOB_ONLYDIR, NULL, &g) != 0)
+			continue;
+		for (size_t k = 0; k < g.gl_pathc; k++)
+			rm_tree(g.gl_pathv[k]);
+		globfree(&g);
+	}
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
+static void setup(void)
+{
+	if (!is_v1_host())
+		return;
+	cleanup_all();
+}
+
+static void teardown(void)
+{
+	if (is_v1_host())
+		cleanup_all();
+}
+
+static struct cgroup *new_cg(const char *path)
+{
+	struct cgroup *cg = xzalloc(sizeof(*cg));
+
+	cg->be = &cgroup_v1_backend;
+	cg->path = xstrdup(path);
+	cg->leaf_fd = -1;
+	return cg;
+}
+
+static void free_cg(struct cgroup *cg)
+{
+	if (!cg)
+		return;
+	cg->be->release(cg);
+	free(cg->path);
+	free(cg);
+}
+
+static struct cgroup *create_cg(const char *path)
+{
+	struct cgroup *cg = new_cg(path);
+	struct error err = { 0 };
+	int rc = cg->be->create(cg, &err);
+
+	ck_assert_msg(rc == 0, "create %s: %s", path, err.msg);
+	return cg;
+}
+
+static char *read_host(const char *hier, const char *cgpath, const char *file)
+{
+	cleanup_free char *p = xasprintf("/sys/fs/cgroup/%s%s/%s", hier, cgpath, file);
+	char *buf = NULL;
+	size_t len = 0;
+	int rc = read_file_at(AT_FDCWD, p, &buf, &len, 1 << 20);
+
+	ck_assert_msg(rc == 0, "read %s: %s", p, strerror(-rc));
+	while (len > 0 && buf[len - 1] == '\n')
+		buf[--len] = '\0';
+	return buf;
+}
+
+#define ck_file_eq(hier, cgpath, file, want)                                                           \
+	do {                                                                                         \
+		cleanup_free char *_got = read_host(hier, cgpath, file);                             \
+		ck_assert_msg(strcmp(_got, want) == 0, "%s %s: got \"%s\", want \"%s\"", hier, file, \
+			      _got, want);                                                           \
+	} while (0)
+
+static bool exists_in(const char *hier, const char *cgpath)
+{
+	cleanup_free char *p = xasprintf("/sys/fs/cgroup/%s%s", hier, cgpath);
+
+	return access(p, F_OK) == 0;
+}
+
+/* A child that waits for a byte on the pipe (sent once it is in the cgroup), then runs fn. */
+static pid_t spawn(int (*fn)(void *), void *arg, int *go)
+{
+	int p[2];
+	pid_t pid;
+
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char c;
+
+		close(p[1]);
+		if (read(p[0], &c, 1) != 1)
+			_exit(99);
+		_exit(fn(arg));
+	}
+	close(p[0]);
+	*go = p[1];
+	return pid;
+}
+
+static void release_child(int go)
+{
+	ck_assert_int_eq(write(go, "x", 1), 1);
+	close(go);
+}
+
+static pid_t spawn_in(struct cgroup *cg, int (*fn)(void *), void *arg)
+{
+	struct error err = { 0 };
+	int go;
+	pid_t pid = spawn(fn, arg, &go);
+	int rc = cg->be->enter(cg, pid, &err);
+
+	ck_assert_msg(rc == 0, "enter: %s", err.msg);
+	release_child(go);
+	return pid;
+}
+
+static int wait_status(pid_t pid)
+{
+	int status;
+
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	return status;
+}
+
+static int sleep_forever(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return 0;
+}
+
+static void kill_wait(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+static void remove_cg(struct cgroup *cg)
+{
+	struct error err = { 0 };
+	int rc = cg->be->remove(cg, &err);
+
+	ck_assert_msg(rc == 0, "remove: %s", err.msg);
+}
+
+START_TEST(create_makes_every_level_in_every_hierarchy)
+{
+	cleanup_free char *path = cg_path("create", "a/b");
+	cleanup_free char *top = cg_path("create", NULL);
+	cleanup_free char *cpus = NULL;
+	struct cgroup *cg;
+
+	if (!is_v1_host())
+		return;
+	cg = create_cg(path);
+	ck_assert_int_eq(cg->created_levels, 3);
+	ck_assert_int_eq(cg->leaf_fd, -1);
+	for (size_t i = 0; i < ARRAY_SIZE(hiers); i++)
+		ck_assert_msg(exists_in(hiers[i], path), "%s missing in %s", path, hiers[i]);
+	ck_assert(!exists_in("systemd", top));
+	/* a new cpuset level inherits cpus and mems, else no task could join */
+	cpus = read_host("cpuset", path, "cpuset.cpus");
+	ck_assert_str_ne(cpus, "");
+	{
+		cleanup_free char *mems = read_host("cpuset", path, "cpuset.mems");
+
+		ck_assert_str_ne(mems, "");
+	}
+	remove_cg(cg);
+	for (size_t i = 0; i < ARRAY_SIZE(hiers); i++)
+		ck_assert_msg(!exists_in(hiers[i], top), "%s left in %s", top, hiers[i]);
+	free_cg(cg);
+}
+END_TEST
+
+START_TEST(create_existing_parent_counts_only_new_levels)
+{
+	cleanup_free char *pa = cg_path("levels", "a/b");
+	cleanup_free char *pc = cg_path("levels", "a/c");
+	cleanup_free char *a = cg_path("levels", "a");
+	struct cgroup *b, *c;
+
+	if (!is_v1_host())
+		return;
+	b = create_cg(pa);
+	c = create_cg(pc);
+	ck_assert_int_eq(b->created_levels, 3);
+	ck_assert_int_eq(c->created_levels, 1);
+	/* b's parents are still used by c: EBUSY on them is fine and they stay */
+	remove_cg(b);
+	ck_assert(!exists_in("memory", pa));
+	ck_assert(exists_in("memory", pc));
+	remove_cg(c);
+	ck_assert(!exists_in("memory", pc));
+	ck_assert(exists_in("memory", a)); /* not c's to remove */
+	free_cg(b);
+	free_cg(c);
+}
+END_TEST
+
+START_TEST(create_failure_removes_what_it_made)
+{
+	/* memory.stat is a file in the memory hierarchy only: the other ones get the directory first */
+	cleanup_free char *path = cg_path("rollback", "memory.stat");
+	cleanup_free char *top = cg_path("rollback", NULL);
+	struct cgroup *cg = new_cg(path);
+	struct error err = { 0 };
+
+	if (!is_v1_host()) {
+		free_cg(cg);
+		return;
+	}
+	ck_assert_int_lt(cg->be->create(cg, &err), 0);
+	ck_assert_ptr_nonnull(strstr(err.msg, "/sys/fs/cgroup/memory"));
+	for (size_t i = 0; i < ARRAY_SIZE(hiers); i++)
+		ck_assert_msg(!exists_in(hiers[i], top), "%s left in %s", top, hiers[i]);
+	free_cg(cg);
+}
+END_TEST
+
+START_TEST(open_needs_the_leaf)
+{
+	cleanup_free char *path = cg_path("open", "x");
+	struct cgroup *cg = new_cg(path), *made;
+	struct error err = { 0 };
+
+	if (!is_v1_host()) {
+		free_cg(cg);
+		return;
+	}
+	ck_assert_int_eq(cg->be->open(cg, &err), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(err.msg, path));
+	free(cg->path);
+	free(cg);
+	made = create_cg(path);
+	cg = new_cg(path);
+	cg->created_levels = made->created_levels;
+	ck_assert_int_eq(cg->be->open(cg, &err), 0);
+	remove_cg(cg);
+	ck_assert(!exists_in("memory", path));
+	free_cg(cg);
+	free_cg(made);
+}
+END_TEST
+
+START_TEST(bad_paths_are_refused)
+{
+	struct cgroup *cg = new_cg("/berth-test/../etc");
+	struct error err = { 0 };
+
+	ck_assert_int_eq(cg->be->create(cg, &err), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, ".."));
+	free_cg(cg);
+}
+END_TEST
+
+static struct spec_device_rule rule(bool allow, char type, int64_t major, int64_t minor, const char *access)
+{
+	struct spec_device_rule r = { .allow = allow, .type = type, .major = major, .minor = minor };
+
+	snprintf(r.access, sizeof(r.access), "%s", access);
+	return r;
+}
+
+START_TEST(set_writes_every_field)
+{
+	cleanup_free char *path = cg_path("set", "a/b");
+	struct spec_device_rule devs[] = { rule(true, 'a', -1, -1, "rwm"), rule(false, 'a', -1, -1, "rwm"),
+					   rule(true, 'c', 1, 3, "rwm"), rule(true, 'c', 136, -1, "rw") };
+	struct stat root;
+	struct spec_throttle_device rbps, wiops;
+	char want[64];
+	struct spec_hugepage_limit huge = { .page_size = "2MB", .limit = 4194304 };
+	struct spec_resources r = { 0 };
+	struct error err = { 0 };
+	struct cgroup *cg;
+	int rc;
+
+	if (!is_v1_host())
+		return;
+	/* the disk of / (a whole disk here, as throttling needs) */
+	ck_assert_int_eq(stat("/", &root), 0);
+	rbps = (struct spec_throttle_device){ major(root.st_dev), minor(root.st_dev), 1048576 };
+	wiops = (struct spec_throttle_device){ major(root.st_dev), minor(root.st_dev), 100 };
+	r.devices = devs;
+	r.n_devices = ARRAY_SIZE(devs);
+	r.has_devices = true;
+	r.has_memory = true;
+	r.memory.limit = (struct spec_opt_i64){ true, 64 << 20 };
+	r.memory.reservation = (struct spec_opt_i64){ true, 32 << 20 };
+	r.memory.swap = (struct spec_opt_i64){ true, 128 << 20 };
+	r.memory.swappiness = (struct spec_opt_u64){ true, 10 };
+	r.memory.kernel = (struct spec_opt_i64){ true, 1 << 20 }; /* warned about, ignored */
+	r.memory.has_disable_oom_killer = true;
+	r.memory.disable_oom_killer = true;
+	r.has_cpu = true;
+	r.cpu.shares = (struct spec_opt_u64){ true, 512 };
+	r.cpu.quota = (struct spec_opt_i64){ true, 50000 };
+	r.cpu.period = (struct spec_opt_u64){ true, 200000 };
+	r.cpu.burst = (struct spec_opt_u64){ true, 1000 };
+	r.cpu.realtime_period = (struct spec_opt_u64){ true, 500000 };
+	r.cpu.idle = (struct spec_opt_i64){ true, 0 };
+	r.cpu.cpus = "0";
+	r.cpu.mems = "0";
+	r.has_pids = true;
+	r.pids_limit = (struct spec_opt_i64){ true, 42 };
+	r.has_blkio = true;
+	r.blkio.weight = (struct spec_opt_u64){ true, 200 };
+	r.blkio.throttle[SPEC_THROTTLE_READ_BPS] = &rbps;
+	r.blkio.n_throttle[SPEC_THROTTLE_READ_BPS] = 1;
+	r.blkio.throttle[SPEC_THROTTLE_WRITE_IOPS] = &wiops;
+	r.blkio.n_throttle[SPEC_THROTTLE_WRITE_IOPS] = 1;
+	r.hugepages = &huge;
+	r.n_hugepages = 1;
+
+	ck_assert_msg(cgroup_v1_backend.check(&r, &err) == 0, "check: %s", err.msg);
+	cg = create_cg(path);
+	rc = cg->be->set(cg, &r, false, &err);
+	ck_assert_msg(rc == 0, "set: %s", err.msg);
+
+	ck_file_eq("memory", path, "memory.limit_in_bytes", "67108864");
+	ck_file_eq("memory", path, "memory.soft_limit_in_bytes", "33554432");
+	ck_file_eq("memory", path, "memory.memsw.limit_in_bytes", "134217728");
+	ck_file_eq("memory", path, "memory.swappiness", "10");
+	{
+		cleanup_free char *oom = read_host("memory", path, "memory.oom_control");
+
+		ck_assert_ptr_nonnull(strstr(oom, "oom_kill_disable 1"));
+	}
+	ck_file_eq("cpu", path, "cpu.shares", "512");
+	ck_file_eq("cpu", path, "cpu.cfs_quota_us", "50000");
+	ck_file_eq("cpu", path, "cpu.cfs_period_us", "200000");
+	ck_file_eq("cpu", path, "cpu.cfs_burst_us", "1000");
+	ck_file_eq("cpu", path, "cpu.rt_period_us", "500000");
+	ck_file_eq("cpu", path, "cpu.idle", "0");
+	ck_file_eq("cpuset", path, "cpuset.cpus", "0");
+	ck_file_eq("cpuset", path, "cpuset.mems", "0");
+	ck_file_eq("pids", path, "pids.max", "42");
+	ck_file_eq("blkio", path, "blkio.bfq.weight", "200");
+	snprintf(want, sizeof(want), "%u:%u 1048576", major(root.st_dev), minor(root.st_dev));
+	ck_file_eq("blkio", path, "blkio.throttle.read_bps_device", want);
+	snprintf(want, sizeof(want), "%u:%u 100", major(root.st_dev), minor(root.st_dev));
+	ck_file_eq("blkio", path, "blkio.throttle.write_iops_device", want);
+	ck_file_eq("unified", path, "hugetlb.2MB.max", "4194304");
+	/* the last reset (deny all) wins over the allow-all before it; then the two allows */
+	ck_file_eq("devices", path, "devices.list", "c 1:3 rwm\nc 136:* rw");
+
+	/* raising both limits needs memsw first, lowering both needs the limit first */
+	r = (struct spec_resources){ 0 };
+	r.has_memory = true;
+	r.memory.limit = (struct spec_opt_i64){ true, 256 << 20 };
+	r.memory.swap = (struct spec_opt_i64){ true, 512 << 20 };
+	ck_assert_msg(cg->be->set(cg, &r, true, &err) == 0, "raise: %s", err.msg);
+	ck_file_eq("memory", path, "memory.limit_in_bytes", "268435456");
+	ck_file_eq("memory", path, "memory.memsw.limit_in_bytes", "536870912");
+	r.memory.limit.v = 16 << 20;
+	r.memory.swap.v = 32 << 20;
+	ck_assert_msg(cg->be->set(cg, &r, true, &err) == 0, "lower: %s", err.msg);
+	ck_file_eq("memory", path, "memory.limit_in_bytes", "16777216");
+	ck_file_eq("memory", path, "memory.memsw.limit_in_bytes", "33554432");
+	/* unlimited pids */
+	r = (struct spec_resources){ 0 };
+	r.has_pids = true;
+	r.pids_limit = (struct spec_opt_i64){ true, 0 };
+	ck_assert_msg(cg->be->set(cg, &r, true, &err) == 0, "pids: %s", err.msg);
+	ck_file_eq("pids", path, "pids.max", "max");
+
+	remove_cg(cg);
+	free_cg(cg);
+}
+END_TEST
+
+START_TEST(realtime_budget_below_the_root)
+{
+	/* a realtime budget needs one in the parent: only the root has it here */
+	cleanup_free char *path = cg_path("rt", NULL);
+	struct spec_resources r = { .has_cpu = true };
+	struct error err = { 0 };
+	struct cgroup *cg;
+
+	if (!is_v1_host())
+		return;
+	cg = create_cg(path);
+	r.cpu.realtime_period = (struct spec_opt_u64){ true, 500000 };
+	r.cpu.realtime_runtime = (struct spec_opt_i64){ true, 10000 };
+	ck_assert_msg(cg->be->set(cg, &r, false, &err) == 0, "set: %s", err.msg);
+	ck_file_eq("cpu", path, "cpu.rt_period_us", "500000");
+	ck_file_eq("cpu", path, "cpu.rt_runtime_us", "10000");
+	r.cpu.realtime_runtime.v = 0; /* an update gives the budget back */
+	ck_assert_msg(cg->be->set(cg, &r, true, &err) == 0, "set: %s", err.msg);
+	remove_cg(cg);
+	free_cg(cg);
+}
+END_TEST
+
+START_TEST(errors_name_the_field_and_the_file)
+{
+	cleanup_free char *path = cg_path("errors", "a");
+	struct spec_kv high = { .key = "memory.high", .value = "1G" }, hmax = { .key = "hugetlb.2MB.max",
+										 .value = "2097152" };
+	struct spec_resources r = { 0 };
+	struct error err = { 0 };
+	struct cgroup *cg;
+
+	if (!is_v1_host())
+		return;
+	r.unified = &high;
+	r.n_unified = 1;
+	ck_assert_int_eq(cgroup_v1_backend.check(&r, &err), -EINVAL);
+	ck_assert_str_eq(err.msg,
+			 "linux.resources.unified: \"memory.high\": needs cgroup v2 (this host is v1)");
+
+	r = (struct spec_resources){ 0 };
+	r.has_network = true;
+	r.network.has_class_id = true;
+	r.network.class_id = 0x100001;
+	ck_assert_int_eq(cgroup_v1_backend.check(&r, &err), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "linux.resources.network.classID"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "net_cls"));
+
+	r = (struct spec_resources){ 0 };
+	r.hugepages = &(struct spec_hugepage_limit){ .page_size = "3MB", .limit = 1 };
+	r.n_hugepages = 1;
+	ck_assert_int_eq(cgroup_v1_backend.check(&r, &err), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "hugepageLimits[0].pageSize"));
+
+	/* a key whose controller the hybrid unified hierarchy has is written there */
+	cg = create_cg(path);
+	r = (struct spec_resources){ 0 };
+	r.unified = &hmax;
+	r.n_unified = 1;
+	ck_assert_msg(cgroup_v1_backend.check(&r, &err) == 0, "check: %s", err.msg);
+	ck_assert_msg(cg->be->set(cg, &r, false, &err) == 0, "set: %s", err.msg);
+	ck_file_eq("unified", path, "hugetlb.2MB.max", "2097152");
+
+	/* the kernel refuses: the message names the field and the file */
+	r = (struct spec_resources){ 0 };
+	r.has_memory = true;
+	r.memory.swap = (struct spec_opt_i64){ true, 1 << 20 };
+	r.memory.limit = (struct spec_opt_i64){ true, 8 << 20 };
+	ck_assert_int_eq(cg->be->set(cg, &r, false, &err), -EINVAL);
+	ck_assert_msg(strstr(err.msg, "linux.resources.memory.") &&
+			      strstr(err.msg, "limit_in_bytes: Invalid argument"),
+		      "%s", err.msg);
+	r = (struct spec_resources){ 0 };
+	r.has_blkio = true;
+	r.blkio.weight_devices = &(struct spec_weight_device){ .major = 254, .minor = 0,
+							      .weight = { true, 300 } };
+	r.blkio.n_weight_devices = 1;
+	if (cg->be->set(cg, &r, false, &err) < 0) /* only bfq devices take a weight */
+		ck_assert_msg(strstr(err.msg, "linux.resources.blockIO.weightDevice[0].weight: write blkio."),
+			      "%s", err.msg);
+	r = (struct spec_resources){ 0 };
+	r.has_cpu = true;
+	r.cpu.cpus = "4095";
+	ck_assert_int_lt(cg->be->set(cg, &r, false, &err), 0);
+	ck_assert_msg(strncmp(err.msg, "linux.resources.cpu.cpus: write cpuset.cpus: ", 45) == 0, "%s",
+		      err.msg);
+	remove_cg(cg);
+	free_cg(cg);
+}
+END_TEST
+
+static bool procs_has(const char *hier, const char *path, pid_t pid)
+{
+	cleanup_free char *procs = read_host(hier, path, "cgroup.procs");
+	char want[24];
+
+	snprintf(want, sizeof(want), "%d", (int)pid);
+	for (char *s = strtok(procs, "\n"); s; s = strtok(NULL, "\n"))
+		if (strcmp(s, want) == 0)
+			return true;
+	return false;
+}
+
+START_TEST(enter_moves_the_pid_everywhere)
+{
+	cleanup_free char *path = cg_path("enter", "a/b");
+	cleanup_free char *sub = cg_path("enter", "a/b/sub");
+	cleanup_free pid_t *pids = NULL;
+	struct error err = { 0 };
+	struct cgroup *cg, *child_cg;
+	size_t n = 0;
+	pid_t pid, pid2;
+
+	if (!is_v1_host())
+		return;
+	cg = create_cg(path);
+	pid = spawn_in(cg, sleep_forever, NULL);
+	for (size_t i = 0; i < ARRAY_SIZE(hiers); i++)
+		ck_assert_msg(procs_has(hiers[i], path, pid), "pid %d not in %s", (int)pid, hiers[i]);
+	/* pids covers the descendants too */
+	child_cg = create_cg(sub);
+	pid2 = spawn_in(child_cg, sleep_forever, NULL);
+	ck_assert_msg(cg->be->pids(cg, &pids, &n, &err) == 0, "pids: %s", err.msg);
+	ck_assert_uint_eq(n, 2);
+	ck_assert(pids[0] == pid || pids[1] == pid);
+	ck_assert(pids[0] == pid2 || pids[1] == pid2);
+	ck_assert_int_eq(cg->be->kill(cg, SIGKILL, &err), -ENOTSUP);
+	kill_wait(pid);
+	kill_wait(pid2);
+	usleep(50000);
+	remove_cg(child_cg);
+	remove_cg(cg);
+	free_cg(child_cg);
+	free_cg(cg);
+}
+END_TEST
+
+/* Wait (at most 10 s, for a loaded machine) until *v moves past floor. */
+static bool wait_past(volatile unsigned long *v, unsigned long floor)
+{
+	for (int i = 0; i < 1000 && *v <= floor; i++)
+		usleep(10000);
+	return *v > floor;
+}
+
+static int count_forever(void *arg)
+{
+	volatile unsigned long *counter = arg;
+
+	for (;;)
+		(*counter)++;
+	return 0;
+}
+
+START_TEST(freeze_stops_the_counter_and_thaw_resumes_it)
+{
+	cleanup_free char *path = cg_path("freeze", "a");
+	volatile unsigned long *counter;
+	struct error err = { 0 };
+	struct cgroup *cg;
+	unsigned long before, after;
+	pid_t pid;
+
+	if (!is_v1_host())
+		return;
+	counter = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ck_assert(counter != MAP_FAILED);
+	cg = create_cg(path);
+	pid = spawn_in(cg, count_forever, (void *)counter);
+	ck_assert(wait_past(counter, 0));
+	ck_assert_int_eq(cg->be->is_frozen(cg), 0);
+	ck_assert_msg(cg->be->freeze(cg, true, &err) == 0, "freeze: %s", err.msg);
+	ck_assert_int_eq(cg->be->is_frozen(cg), 1);
+	before = *counter;
+	usleep(200000);
+	after = *counter;
+	ck_assert_uint_eq(before, after);
+	ck_assert_msg(cg->be->freeze(cg, false, &err) == 0, "thaw: %s", err.msg);
+	ck_assert_int_eq(cg->be->is_frozen(cg), 0);
+	ck_assert(wait_past(counter, after));
+	kill_wait(pid);
+	usleep(50000);
+	remove_cg(cg);
+	free_cg(cg);
+	munmap((void *)counter, 4096);
+}
+END_TEST
+
+/* 8 MB touched and 300 ms of CPU, then *done is set. */
+static int work_then_sleep(void *arg)
+{
+	volatile unsigned long *done = arg, x = 0;
+	size_t len = 8 << 20;
+	volatile char *mem = malloc(len); /* volatile: the stores must not be optimised away */
+	struct timespec now;
+
+	for (size_t i = 0; i < len; i += 4096)
+		mem[i] = 1;
+	do {
+		for (int i = 0; i < 100000; i++)
+			x++;
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+	} while (now.tv_sec == 0 && now.tv_nsec < 300000000);
+	*done = 1;
+	for (;;)
+		pause();
+	return 0;
+}
+
+START_TEST(stats_after_work)
+{
+	cleanup_free char *path = cg_path("stats", "a");
+	struct spec_resources r = { 0 };
+	struct cgroup_stats st;
+	struct error err = { 0 };
+	struct cgroup *cg;
+	uint64_t usage = 0;
+	volatile unsigned long *done;
+	pid_t pid;
+
+	if (!is_v1_host())
+		return;
+	cg = create_cg(path);
+	r.has_pids = true;
+	r.pids_limit = (struct spec_opt_i64){ true, 100 };
+	r.has_memory = true;
+	r.memory.limit = (struct spec_opt_i64){ true, 512 << 20 };
+	r.hugepages = &(struct spec_hugepage_limit){ .page_size = "2mb", .limit = 8 << 20 };
+	r.n_hugepages = 1;
+	ck_assert_msg(cg->be->set(cg, &r, false, &err) == 0, "set: %s", err.msg);
+	done = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ck_assert(done != MAP_FAILED);
+	pid = spawn_in(cg, work_then_sleep, (void *)done);
+	ck_assert(wait_past(done, 0));
+	ck_assert_msg(cg->be->stats(cg, &st, &err) == 0, "stats: %s", err.msg);
+	ck_assert_uint_gt(st.cpu_total, 100000000ULL);
+	ck_assert_uint_gt(st.cpu_user + st.cpu_kernel, 0);
+	ck_assert_uint_eq(st.n_cpu_percpu, (size_t)sysconf(_SC_NPROCESSORS_CONF));
+	ck_assert_uint_gt(st.mem_usage, 8 << 20);
+	ck_assert_uint_ge(st.mem_max_usage, st.mem_usage);
+	ck_assert_uint_eq(st.mem_limit, 512 << 20);
+	ck_assert_uint_gt(st.n_mem_raw, 10);
+	for (size_t i = 0; i < st.n_mem_raw; i++)
+		if (strcmp(st.mem_raw[i].key, "rss") == 0)
+			usage = st.mem_raw[i].value;
+	ck_assert_uint_gt(usage, 0);
+	ck_assert_uint_eq(st.pids_current, 1);
+	ck_assert_uint_eq(st.pids_limit, 100);
+	ck_assert_uint_eq(st.oom_kills, 0);
+	usage = 0;
+	for (size_t i = 0; i < st.n_hugetlb; i++)
+		if (strcmp(st.hugetlb[i].page_size, "2MB") == 0)
+			usage = st.hugetlb[i].max;
+	ck_assert_uint_eq(usage, 8 << 20); /* written as hugetlb.2MB.max whatever the spelling */
+	free(st.cpu_percpu);
+	for (size_t i = 0; i < st.n_mem_raw; i++)
+		free(st.mem_raw[i].key);
+	free(st.mem_raw);
+	free(st.io_service_bytes);
+	free(st.io_serviced);
+	free(st.hugetlb);
+
+	/* checkBeforeUpdate refuses a limit below the usage, naming both numbers */
+	r = (struct spec_resources){ 0 };
+	r.has_memory = true;
+	r.memory.limit = (struct spec_opt_i64){ true, 4096 };
+	r.memory.check_before_update = true;
+	ck_assert_int_lt(cg->be->set(cg, &r, true, &err), 0);
+	ck_assert_msg(strstr(err.msg, "4096 is below the current usage"), "%s", err.msg);
+	ck_file_eq("memory", path, "memory.limit_in_bytes", "536870912");
+	kill_wait(pid);
+	munmap((void *)done, 4096);
+	usleep(50000);
+	remove_cg(cg);
+	free_cg(cg);
+}
+END_TEST
+
+static int open_devices(void *arg)
+{
+	int null_fd, zero_fd;
+
+	(void)arg;
+	null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	zero_fd = open("/dev/zero", O_RDONLY | O_CLOEXEC);
+	if (null_fd < 0)
+		return 1;
+	if (zero_fd >= 0)
+		return 2;
+	return errno == EPERM ? 0 : 3;
+}
+
+START_TEST(devices_deny_all_allow_null)
+{
+	cleanup_free char *path = cg_path("devices", "a");
+	struct spec_device_rule devs[] = { rule(false, 'a', -1, -1, "rwm"), rule(true, 'c', 1, 3, "rwm") };
+	struct spec_resources r = { .devices = devs, .n_devices = 2, .has_devices = true };
+	struct error err = { 0 };
+	struct cgroup *cg;
+	int status;
+
+	if (!is_v1_host())
+		return;
+	cg = create_cg(path);
+	ck_assert_msg(cg->be->set(cg, &r, false, &err) == 0, "set: %s", err.msg);
+	status = wait_status(spawn_in(cg, open_devices, NULL));
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %#x", status);
+	remove_cg(cg);
+	free_cg(cg);
+}
+END_TEST
+
+static int allocate_64m(void *arg)
+{
+	size_t len = 64 << 20;
+	volatile char *mem = malloc(len);
+
+	(void)arg;
+	if (!mem)
+		return 1;
+	for (size_t i = 0; i < len; i += 4096)
+		mem[i] = 1;
+	return 0;
+}
+
+START_TEST(oom_kills_and_wakes_the_watcher)
+{
+	cleanup_free char *path = cg_path("oom", "a");
+	struct spec_resources r = { 0 };
+	struct error err = { 0 };
+	struct cgroup *cg;
+	struct pollfd pfd;
+	uint64_t kills = 0;
+	int fd = -1, status;
+
+	if (!is_v1_host())
+		return;
+	cg = create_cg(path);
+	r.has_memory = true;
+	r.memory.limit = (struct spec_opt_i64){ true, 32 << 20 };
+	r.memory.swap = (struct spec_opt_i64){ true, 32 << 20 };
+	ck_assert_msg(cg->be->set(cg, &r, false, &err) == 0, "set: %s", err.msg);
+	ck_assert_msg(cg->be->oom_watch(cg, &fd, &err) == 0, "oom_watch: %s", err.msg);
+	status = wait_status(spawn_in(cg, allocate_64m, NULL));
+	ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "child status %#x", status);
+	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+	ck_assert_int_eq(poll(&pfd, 1, 5000), 1);
+	cg->be->oom_ack(cg, fd);
+	ck_assert_int_eq(poll(&pfd, 1, 0), 0); /* acknowledged */
+	ck_assert_msg(cg->be->oom_kills(cg, &kills, &err) == 0, "oom_kills: %s", err.msg);
+	ck_assert_uint_ge(kills, 1);
+	close(fd);
+	remove_cg(cg);
+	free_cg(cg);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("cgroup_v1");
+	TCase *tc = tcase_create("cgroup_v1");
+	SRunner *sr;
+	int failed;
+
+	test_pid = getpid();
+	if (!is_v1_host())
+		fprintf(stderr, "test_cgroup_v1: not root on a v1/hybrid host: nothing is run\n");
+	tcase_add_unchecked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, create_makes_every_level_in_every_hierarchy);
+	tcase_add_test(tc, create_existing_parent_counts_only_new_levels);
+	tcase_add_test(tc, create_failure_removes_what_it_made);
+	tcase_add_test(tc, open_needs_the_leaf);
+	tcase_add_test(tc, bad_paths_are_refused);
+	tcase_add_test(tc, set_writes_every_field);
+	tcase_add_test(tc, realtime_budget_below_the_root);
+	tcase_add_test(tc, errors_name_the_field_and_the_file);
+	tcase_add_test(tc, enter_moves_the_pid_everywhere);
+	tcase_add_test(tc, freeze_stops_the_counter_and_thaw_resumes_it);
+	tcase_add_test(tc, stats_after_work);
+	tcase_add_test(tc, devices_deny_all_allow_null);
+	tcase_add_test(tc, oom_kills_and_wakes_the_watcher);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	cleanup_all();
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
