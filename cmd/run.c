@@ -81,7 +81,7 @@ static int run_image(const struct command *cmd, struct container_opts *o, const 
 
 int cmd_run(const struct command *cmd, const struct global_opts *g, int argc, char **argv)
 {
-	struct container_opts o = { .root = g->root, .bundle = "." };
+	struct container_opts o = { .root = g->root, .bundle = ".", .cgroup_manager = g->cgroup_manager };
 	struct image_args a = { 0 };
 	const struct opt opts[] = {
 		CREATE_FLAGS(o),

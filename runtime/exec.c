@@ -49,6 +49,7 @@ struct exec_ctx {
 	struct seccomp_program seccomp;
 	bool has_seccomp;
 	struct cgroup *cg; /* the container's, NULL when it has none */
+	int root_fd;	   /* the init's root directory */
 };
 
 /* /proc/PID/ns names, by spec_ns_type */
@@ -212,6 +213,7 @@ static int build_process(struct exec_ctx *c, struct error *err)
 static int open_namespaces(struct exec_ctx *c, struct error *err)
 {
 	const struct state *st = &c->st;
+	char path[64];
 
 	c->pidfd = syscall(SYS_pidfd_open, st->pid, 0);
 	if (c->pidfd < 0 || state_pid_starttime(st->pid) != st->pid_start)
@@ -237,7 +239,12 @@ static int open_namespaces(struct exec_ctx *c, struct error *err)
 		else
 			c->ns_fd[t] = fd;
 	}
-	/* still alive and still the same process: the fds above are its namespaces */
+	/* its root, not the mount namespace's: they differ when berth itself runs chrooted */
+	snprintf(path, sizeof(path), "/proc/%d/root", st->pid);
+	c->root_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (c->root_fd < 0)
+		return error_sys(err, "open %s", path);
+	/* still alive and still the same process: the fds above are its namespaces and root */
 	if (syscall(SYS_pidfd_send_signal, c->pidfd, 0, NULL, 0) < 0 ||
 	    state_pid_starttime(st->pid) != st->pid_start)
 		return error_set(err, ESRCH, "container \"%s\": init %d exited", st->id, st->pid);
@@ -351,6 +358,7 @@ static int spawn(struct exec_ctx *c, struct error *err)
 		.preserve_fds = c->o->preserve_fds,
 		.fd_absent = c->fd_absent,
 		.cgroup_wait = c->cg != NULL,
+		.root_fd = c->root_fd,
 	};
 	struct sync_msg msg;
 	int r;
@@ -402,6 +410,7 @@ static void exec_ctx_release(struct exec_ctx *c)
 	for (int t = 0; t < SPEC_NS_COUNT; t++)
 		close_quietly(c->ns_fd[t]);
 	close_quietly(c->pidfd);
+	close_quietly(c->root_fd);
 	cgroup_free(c->cg);
 	close_quietly(c->sync[0]);
 	close_quietly(c->sync[1]);
@@ -442,7 +451,7 @@ static int exec_steps(struct exec_ctx *c, int *exit_status, struct error *err)
 int exec_run(const struct exec_opts *o, int *exit_status, struct error *err)
 {
 	struct exec_ctx c = { .o = o, .pidfd = -1, .sync = { -1, -1 }, .console = { -1, -1 },
-			      .master = -1 };
+			      .master = -1, .root_fd = -1 };
 	int r;
 
 	for (int t = 0; t < SPEC_NS_COUNT; t++)

@@ -49,6 +49,7 @@ struct exec_child_args {
 	const bool *fd_absent;	    /* [preserve_fds]: berth only holds a placeholder there */
 	const void *seccomp;	    /* struct seccomp_program * when the container has linux.seccomp */
 	bool cgroup_wait;	    /* wait for SYNC_CGROUP_DONE: berth moves us into the container cgroup */
+	int root_fd;		    /* O_PATH fd of the init's root: chroot there after joining its mounts */
 };
 
 /* The first stage: join the namespaces, fork the process into the pid namespace (CLONE_PARENT: it is

@@ -46,11 +46,17 @@ static int join_namespaces(struct exec_child_args *a, struct error *err)
 		close_quietly(a->ns_fd[t]);
 		a->ns_fd[t] = -1;
 	}
+	/* setns(mnt) put us at the namespace's root, which is the container's only when berth was not
+	 * chrooted when it made it: take the init's own root */
+	if (fchdir(a->root_fd) < 0 || chroot(".") < 0)
+		return error_sys(err, "enter the init's root");
+	close_quietly(a->root_fd);
+	a->root_fd = -1;
 	return 0;
 }
 
 /* The cwd resolved inside the container's root (CVE-2024-21626: never a host directory); "/" is the
- * container root since setns(mnt) moved us to the namespace root (--no-pivot included). */
+ * init's root since join_namespaces chrooted there. */
 static int enter_cwd(const char *cwd, struct error *err)
 {
 	cleanup_close int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);

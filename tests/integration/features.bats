@@ -66,7 +66,7 @@ setup() {
 	for cmd in pause resume ps update events; do
 		run "$BERTH" --root "$ROOT" "$cmd" someid
 		[ "$status" -eq 1 ]
-		[[ "$output" =~ "container \"someid\" does not exist" ]] || { echo "$cmd: $output"; return 1; }
+		[[ "$output" =~ someid.*" does not exist" ]] || { echo "$cmd: $output"; return 1; }
 	done
 }
 

@@ -9,12 +9,15 @@ MKIMAGE=$TESTS_TOP/tests/data/mkimage.sh
 
 # podman with a private vfs store under the file's tmpdir, so nothing is left on the host.
 pm() {
-	podman --root "$PM/root" --runroot "$PM/run" --tmpdir "$PM/tmp" --storage-driver vfs \
+	podman --root "$PM/root" --runroot "$PM_RUN" --tmpdir "$PM/tmp" --storage-driver vfs \
 		--cgroup-manager cgroupfs --events-backend none "$@"
 }
 
 setup_file() {
 	export PM=$BATS_FILE_TMPDIR/podman
+	# podman refuses a runroot longer than 50 characters: a short one of our own
+	PM_RUN=$(mktemp -d /tmp/berth-pm.XXXXXX)
+	export PM_RUN
 	mkdir -p "$PM"
 	# podman and skopeo, as root, keep a blob-info cache here whatever --root says: ours goes at the end
 	[ -e /var/lib/containers ] || touch "$PM/.remove-var-lib-containers"
@@ -28,7 +31,7 @@ setup_file() {
 		"$PM/rootfs.tar" localhost/bb:1 >/dev/null
 	pm save -q --format docker-archive -o "$PM/docker.tar" localhost/bb:1
 	pm save -q --format oci-archive -o "$PM/oci.tar" localhost/bb:1
-	skopeo copy -q "containers-storage:[vfs@$PM/root+$PM/run]localhost/bb:1" "oci-archive:$PM/skopeo.tar:bb:sk"
+	skopeo copy -q "containers-storage:[vfs@$PM/root+$PM_RUN]localhost/bb:1" "oci-archive:$PM/skopeo.tar:bb:sk"
 	skopeo copy -q "docker-archive:$PM/docker.tar" "oci-archive:$PM/skopeo-d.tar:bb:fromdocker"
 }
 
@@ -36,7 +39,7 @@ teardown_file() {
 	# vfs leaves plain files only; podman may have made some read-only
 	[ -d "$PM/root" ] && chmod -R u+w "$PM/root" 2>/dev/null
 	[ ! -e "$PM/.remove-var-lib-containers" ] || rm -rf /var/lib/containers
-	rm -rf "$PM"
+	rm -rf "$PM" "$PM_RUN"
 }
 
 setup() {

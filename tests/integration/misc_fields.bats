@@ -228,6 +228,11 @@ ns_drop() {
 
 @test "process.scheduler: SCHED_FIFO priority 10 (policy 1, rt priority 10)" {
 	cfg '.process.scheduler = {policy: "SCHED_FIFO", priority: 10}'
+	# v1 with RT group scheduling: a new cpu cgroup has no realtime budget; give a top-level one some
+	if [ -e /sys/fs/cgroup/cpu/cpu.rt_runtime_us ]; then
+		cfg --arg p "/berth-rt-$CID" '.linux.cgroupsPath = $p
+			| .linux.resources.cpu = {realtimeRuntime: 10000, realtimePeriod: 1000000}'
+	fi
 	run run_ctr sh -c 'cut -d" " -f40,41 /proc/self/stat'
 	[ "$status" -eq 0 ]
 	[ "$output" = "10 1" ]
