@@ -8,21 +8,11 @@
 # BERTH (default: ./berth), UMOCI (default: umoci in PATH).
 set -euo pipefail
 
-top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-die() {
-	echo "bench: $*" >&2
-	exit 1
-}
-
-if [ -z "${BERTH:-}" ]; then
-	if [ -x "$top/berth" ]; then BERTH=$top/berth; else BERTH=$(command -v berth || true); fi
-fi
-[ -n "$BERTH" ] && [ -x "$BERTH" ] || die "no berth binary (run make, or set BERTH)"
-BERTH=$(realpath "$BERTH")
+. "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
+find_berth
 UMOCI=${UMOCI:-$(command -v umoci || true)}
 [ -n "$UMOCI" ] || die "umoci not found (run tests/deps.sh)"
-runs=${BENCH_IMAGE_RUNS:-3}
-[[ $runs =~ ^[1-9][0-9]*$ ]] || die "BENCH_IMAGE_RUNS must be a positive number, not '$runs'"
+runs=$(runs_from BENCH_IMAGE_RUNS 3)
 [ "$(id -u)" -eq 0 ] || die "run as root: the unpackers keep file owners"
 command -v python3 >/dev/null || die "python3 not found (it generates the image)"
 

@@ -5,19 +5,9 @@
 # The untimed warm-up run also caches the image's config.json for that command, as any first run does.
 set -euo pipefail
 
-top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-die() {
-	echo "bench: $*" >&2
-	exit 1
-}
-
-if [ -z "${BERTH:-}" ]; then
-	if [ -x "$top/berth" ]; then BERTH=$top/berth; else BERTH=$(command -v berth || true); fi
-fi
-[ -n "$BERTH" ] && [ -x "$BERTH" ] || die "no berth binary (run make, or set BERTH)"
-BERTH=$(realpath "$BERTH")
-runs=${BENCH_RUNS:-30}
-[[ $runs =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a positive number, not '$runs'"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
+find_berth
+runs=$(runs_from BENCH_RUNS 30)
 [ "$(id -u)" -eq 0 ] || die "run as root: the bench starts real containers"
 unset BERTH_IMAGE_COPY
 

@@ -5,21 +5,11 @@
 # Runs alternate berth/runc with a fresh container id each, under separate --root dirs in a temp dir.
 set -euo pipefail
 
-top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-die() {
-	echo "bench: $*" >&2
-	exit 1
-}
-
-if [ -z "${BERTH:-}" ]; then
-	if [ -x "$top/berth" ]; then BERTH=$top/berth; else BERTH=$(command -v berth || true); fi
-fi
-[ -n "$BERTH" ] && [ -x "$BERTH" ] || die "no berth binary (run make, or set BERTH)"
-BERTH=$(realpath "$BERTH")
+. "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
+find_berth
 RUNC=${RUNC:-$(command -v runc || true)}
 [ -n "$RUNC" ] || die "runc not found (run tests/deps.sh)"
-runs=${BENCH_RUNS:-50}
-[[ $runs =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a positive number, not '$runs'"
+runs=$(runs_from BENCH_RUNS 50)
 [ "$(id -u)" -eq 0 ] || die "run as root: the bench starts real containers"
 
 tmp=$(mktemp -d /tmp/berth-bench.XXXXXX)

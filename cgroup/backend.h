@@ -7,7 +7,8 @@
 struct cgroup {
 	const struct cgroup_backend *be;
 	char *path;   /* "/berth/<id>": below the root of every hierarchy */
-	int leaf_fd;  /* v2: O_DIRECTORY fd of the leaf (CLONE_INTO_CGROUP); v1: -1 */
+	int leaf_fd;  /* O_DIRECTORY fd of the cgroup2 leaf for CLONE_INTO_CGROUP: v2's, or the unified
+		       * hierarchy's on a hybrid host; -1 when there is none */
 	int created_levels; /* trailing components of path berth made (the most over v1 hierarchies) */
 	void *priv;   /* the backend's own data (v1: its hierarchies) */
 };
@@ -24,6 +25,9 @@ struct cgroup_backend {
 	/* Write the fields set in r; update: a live change (memory checkBeforeUpdate applies). */
 	int (*set)(struct cgroup *cg, const struct spec_resources *r, bool update, struct error *err);
 	int (*enter)(const struct cgroup *cg, pid_t pid, struct error *err);
+	/* From the new process itself, single-threaded, in the hierarchies CLONE_INTO_CGROUP does not
+	 * reach (v1); NULL when clone3 places it everywhere (v2). */
+	int (*enter_self)(const struct cgroup *cg, struct error *err);
 	int (*freeze)(struct cgroup *cg, bool freeze, struct error *err);
 	int (*is_frozen)(const struct cgroup *cg);
 	int (*pids)(const struct cgroup *cg, pid_t **pids, size_t *n, struct error *err);

@@ -129,9 +129,17 @@ int cgroup_created_levels(const struct cgroup *cg)
 	return cg->created_levels;
 }
 
-int cgroup_clone_fd(const struct cgroup *cg)
+void cgroup_spawn_plan(const struct cgroup *cg, bool can_self, int *clone_fd, bool *self, bool *parent)
 {
-	return cg->leaf_fd;
+	*self = cg->be->enter_self && can_self;
+	*parent = cg->be->enter_self && !can_self;
+	/* a parent writing the pid covers every hierarchy, the unified one too */
+	*clone_fd = *parent ? -1 : cg->leaf_fd;
+}
+
+int cgroup_enter_self(const struct cgroup *cg, struct error *err)
+{
+	return cg->be->enter_self ? cg->be->enter_self(cg, err) : 0;
 }
 
 int cgroup_enter(const struct cgroup *cg, pid_t pid, struct error *err)

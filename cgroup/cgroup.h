@@ -42,11 +42,17 @@ void cgroup_free(struct cgroup *cg);
 /* "v1" or "v2" */
 const char *cgroup_backend_name(const struct cgroup *cg);
 
-/* v2: an O_DIRECTORY fd of the leaf for clone3(CLONE_INTO_CGROUP); -1 when the child must be moved
- * with cgroup_enter instead. Owned by cg. */
-int cgroup_clone_fd(const struct cgroup *cg);
+/* How a new process gets into the cgroup: clone3 with CLONE_INTO_CGROUP into *clone_fd (-1: not at
+ * all; owned by cg), then either the child calls cgroup_enter_self() before anything else (*self),
+ * or the parent calls cgroup_enter() while the child waits (*parent). can_self: the child keeps the
+ * host's credentials (no new user namespace), so it may write to the host's cgroup files. */
+void cgroup_spawn_plan(const struct cgroup *cg, bool can_self, int *clone_fd, bool *self, bool *parent);
 /* Move pid (and so its future children) into the container cgroup, in every hierarchy. */
 int cgroup_enter(const struct cgroup *cg, pid_t pid, struct error *err);
+/* The calling process, single-threaded, moves itself where clone3 did not put it. On v1 this is
+ * "0" into each hierarchy's tasks, which the kernel does without its global threadgroup lock; a
+ * parent writing the pid instead waits for an RCU grace period (milliseconds). */
+int cgroup_enter_self(const struct cgroup *cg, struct error *err);
 
 /* Apply a change to a live cgroup (berth update): only the fields set in r. */
 int cgroup_update(struct cgroup *cg, const struct spec_resources *r, struct error *err);

@@ -444,7 +444,9 @@ static int v1_create_or_open(struct cgroup *cg, bool create, struct error *err)
 	}
 	if (create)
 		cg->created_levels = most;
-	cg->leaf_fd = -1;
+	struct v1_hier *u = v1_find_unified(host);
+
+	cg->leaf_fd = u && u->leaf_fd >= 0 ? fcntl(u->leaf_fd, F_DUPFD_CLOEXEC, 3) : -1;
 	cg->priv = host;
 	return 0;
 }
@@ -506,6 +508,24 @@ static int v1_enter(const struct cgroup *cg, pid_t pid, struct error *err)
 		if (rc < 0)
 			return error_set(err, -rc, "move pid %d into %s%s/cgroup.procs", (int)pid,
 					 host->h[i].mnt, cg->path);
+	}
+	return 0;
+}
+
+/* "0" moves only the calling thread, which the kernel does without the global threadgroup lock that a
+ * pid written by another process takes (and its RCU grace period). Our caller is single-threaded, so
+ * the thread is the process. The unified hierarchy of a hybrid host is left to CLONE_INTO_CGROUP. */
+static int v1_enter_self(const struct cgroup *cg, struct error *err)
+{
+	struct v1_host *host = host_of(cg);
+
+	for (size_t i = 0; i < host->n; i++) {
+		int rc;
+
+		if (host->h[i].unified)
+			continue;
+		if ((rc = write_leaf(&host->h[i], "tasks", "0")) < 0)
+			return error_set(err, -rc, "enter %s%s/tasks", host->h[i].mnt, cg->path);
 	}
 	return 0;
 }
@@ -754,6 +774,7 @@ const struct cgroup_backend cgroup_v1_backend = {
 	.open = v1_open,
 	.set = v1_set,
 	.enter = v1_enter,
+	.enter_self = v1_enter_self,
 	.freeze = v1_freeze,
 	.is_frozen = v1_is_frozen,
 	.pids = v1_pids,

@@ -171,11 +171,17 @@ static int spawn(struct create_ctx *c, struct error *err)
 		.no_new_keyring = o->no_new_keyring,
 		.seccomp = c->seccomp.bpf ? &c->seccomp : NULL,
 		.seccomp_listener_fd = c->seccomp_listener,
-		.cgroup_fd = c->cg ? cgroup_clone_fd(c->cg) : -1,
+		.cgroup = c->cg,
+		.cgroup_fd = -1,
 		.cgroupns_late = c->cg && new_cgroupns,
 	};
 	int sync[2] = { -1, -1 };
 	int r;
+
+	/* a child in a new user namespace may not write the host's cgroup files: we move it */
+	if (c->cg)
+		cgroup_spawn_plan(c->cg, !c->ns.new_user && c->ns.join_fd[SPEC_NS_USER] < 0, &a.cgroup_fd,
+				  &a.cgroup_self, &a.cgroup_wait);
 
 	/* made at clone, a cgroup namespace would be rooted at berth's own cgroup */
 	if (a.cgroupns_late)

@@ -3,6 +3,7 @@
 #include "runtime/exec.h"
 
 #include <errno.h>
+#include <linux/sched.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -357,16 +358,32 @@ static int spawn(struct exec_ctx *c, struct error *err)
 		.console_fd = c->console[1],
 		.preserve_fds = c->o->preserve_fds,
 		.fd_absent = c->fd_absent,
-		.cgroup_wait = c->cg != NULL,
+		.cgroup = c->cg,
 		.root_fd = c->root_fd,
 	};
+	struct clone_args ca = { .exit_signal = SIGCHLD };
 	struct sync_msg msg;
-	int r;
+	int clone_fd = -1, r;
+	pid_t stage1;
 
 	memcpy(a.ns_fd, c->ns_fd, sizeof(a.ns_fd));
 	if (c->has_seccomp)
 		a.seccomp = &c->seccomp;
-	pid_t stage1 = fork();
+	/* the first stage still has our credentials: it may enter the cgroup itself */
+	if (c->cg)
+		cgroup_spawn_plan(c->cg, true, &clone_fd, &a.cgroup_self, &a.cgroup_wait);
+	if (clone_fd >= 0) {
+		ca.flags = CLONE_INTO_CGROUP;
+		ca.cgroup = clone_fd;
+	}
+	stage1 = syscall(SYS_clone3, &ca, sizeof(ca));
+	if (stage1 < 0 && clone_fd >= 0) {
+		/* a kernel without CLONE_INTO_CGROUP: we move the first stage while it waits */
+		ca.flags = ca.cgroup = 0;
+		a.cgroup_self = false;
+		a.cgroup_wait = true;
+		stage1 = syscall(SYS_clone3, &ca, sizeof(ca));
+	}
 	if (stage1 < 0)
 		return error_sys(err, "fork");
 	if (stage1 == 0) {
@@ -380,7 +397,7 @@ static int spawn(struct exec_ctx *c, struct error *err)
 	c->console[1] = -1;
 
 	/* the first stage waits in berth's namespaces until it is in the container's cgroup */
-	if (c->cg && ((r = cgroup_enter(c->cg, stage1, err)) < 0 ||
+	if (a.cgroup_wait && ((r = cgroup_enter(c->cg, stage1, err)) < 0 ||
 		      (r = sync_send(c->sync[0], SYNC_CGROUP_DONE, 0, NULL, 0, err)) < 0)) {
 		kill(stage1, SIGKILL);
 		(void)process_wait_status(stage1);

@@ -37,6 +37,7 @@ int exec_ensure_sealed_self(struct error *err);
 /* Between runtime/exec.c (berth's side) and runtime/exec_child.c (the process being made). */
 #include <sys/types.h>
 
+#include "cgroup/cgroup.h"
 #include "runtime/spec.h"
 
 struct exec_child_args {
@@ -48,6 +49,8 @@ struct exec_child_args {
 	int preserve_fds;
 	const bool *fd_absent;	    /* [preserve_fds]: berth only holds a placeholder there */
 	const void *seccomp;	    /* struct seccomp_program * when the container has linux.seccomp */
+	const struct cgroup *cgroup; /* the container's, NULL without one */
+	bool cgroup_self;	    /* enter it ourselves first (cgroup_enter_self) */
 	bool cgroup_wait;	    /* wait for SYNC_CGROUP_DONE: berth moves us into the container cgroup */
 	int root_fd;		    /* O_PATH fd of the init's root: chroot there after joining its mounts */
 };

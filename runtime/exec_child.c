@@ -193,6 +193,8 @@ _Noreturn void exec_child_run(struct exec_child_args *a)
 		if (r < 0)
 			_exit(1); /* berth failed and says why */
 	}
+	if (a->cgroup_self && cgroup_enter_self(a->cgroup, &err) < 0)
+		goto fail;
 	if (sched_apply_affinity(&a->proc->cpu_affinity, false, &err) < 0)
 		goto fail;
 	if (join_namespaces(a, &err) < 0)

@@ -40,6 +40,7 @@ struct init_state {
 	char *state_creating; /* state JSON for createContainer hooks */
 	char *state_created;  /* ... and for startContainer hooks */
 	char *exec_path;
+	bool cgroup_pending; /* not known to be in the container's cgroup yet: enter_cgroup_now() */
 };
 
 /* A new user namespace needs its maps from the parent before we can become its root. */
@@ -68,6 +69,8 @@ static int wait_for_cgroup(struct init_state *s, struct error *err)
 
 	if (!s->a->cgroup_wait)
 		return 0;
+	if ((r = sync_send(s->a->sync_fd, SYNC_CGROUP_REQ, 0, NULL, 0, err)) < 0)
+		return r;
 	r = sync_expect(s->a->sync_fd, SYNC_CGROUP_DONE, &msg, err);
 	sync_msg_release(&msg);
 	return r;
@@ -80,21 +83,36 @@ static int unshare_cgroupns(struct init_state *s, struct error *err)
 	return 0;
 }
 
+/* When berth must move us (a new user namespace may not write the host's cgroup files), ask as late as
+ * possible: at the first cgroup mount, or before the parent's hooks. */
+static int enter_cgroup_now(void *data, struct error *err)
+{
+	struct init_state *s = data;
+	int r;
+
+	s->cgroup_pending = false;
+	if ((r = wait_for_cgroup(s, err)) < 0)
+		return r;
+	return unshare_cgroupns(s, err);
+}
+
 /* Join the namespaces given by path, create the rest; in two-stage mode fork the real init. */
 static int enter_namespaces(struct init_state *s, struct error *err)
 {
 	struct ns_plan *ns = s->a->ns;
 	int r;
 
-	if ((r = wait_for_cgroup(s, err)) < 0)
-		return r;
+	if (s->a->cgroup_self && (r = cgroup_enter_self(s->a->cgroup, err)) < 0)
+		return error_prefix(err, "cgroup");
 	if (!ns->two_stage) {
 		if (ns->new_user && (r = become_userns_root(s, err)) < 0)
 			return r;
-		if ((r = ns_join_paths(ns, true, err)) < 0)
-			return r;
-		return unshare_cgroupns(s, err);
+		s->cgroup_pending = true;
+		return ns_join_paths(ns, true, err);
 	}
+	/* the init is forked below: it must be born in the cgroup */
+	if ((r = wait_for_cgroup(s, err)) < 0)
+		return r;
 
 	r = ns_join_paths(ns, false, err);
 	if (r < 0)
@@ -373,8 +391,14 @@ static int setup_before_start(struct init_state *s, struct error *err)
 	rootfs_ctx_init(&s->rootfs, spec, s->a->rootfs);
 	s->rootfs.no_pivot = s->a->no_pivot;
 	s->rootfs.in_userns = spec->linux_.namespaces[SPEC_NS_USER].present;
+	if (s->cgroup_pending) {
+		s->rootfs.before_cgroup_mount = enter_cgroup_now;
+		s->rootfs.before_cgroup_data = s;
+	}
 	if ((r = rootfs_prepare(&s->rootfs, err)) < 0)
 		return error_prefix(err, "rootfs");
+	if (s->cgroup_pending && (r = enter_cgroup_now(s, err)) < 0)
+		return error_prefix(err, "cgroup");
 	if ((r = sync_hooks(s, err)) < 0)
 		return r;
 	if ((r = run_own_hooks(s, SPEC_HOOK_CREATE_CONTAINER, s->state_creating, err)) < 0)

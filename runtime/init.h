@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cgroup/cgroup.h"
 #include "runtime/namespaces.h"
 #include "runtime/spec.h"
 #include "seccomp/seccomp.h"
@@ -24,8 +25,10 @@ struct init_args {
 	bool no_new_keyring;
 	const struct seccomp_program *seccomp; /* NULL: no linux.seccomp */
 	int seccomp_listener_fd;  /* connected to linux.seccomp.listenerPath, else -1 (seccomp set only) */
+	const struct cgroup *cgroup; /* the container's, NULL without one */
 	int cgroup_fd;		  /* leaf for clone3 CLONE_INTO_CGROUP, else -1 */
-	bool cgroup_wait;	  /* set by the parent: wait for SYNC_CGROUP_DONE before anything else */
+	bool cgroup_self;	  /* enter the rest of the cgroup ourselves, first thing (cgroup_enter_self) */
+	bool cgroup_wait;	  /* the parent moves us: wait for SYNC_CGROUP_DONE before needing the cgroup */
 	bool cgroupns_late;	  /* unshare the new cgroup namespace once inside the cgroup */
 };
 

@@ -60,6 +60,12 @@ static int drive_setup(struct init_args *a, int fd, pid_t clone_pid, const struc
 				return error_prefix(err, "user namespace");
 			r = sync_send(fd, SYNC_MAPS_DONE, 0, NULL, 0, err);
 			break;
+		case SYNC_CGROUP_REQ:
+			r = ops->enter_cgroup ? ops->enter_cgroup(ops->data, clone_pid, err)
+					      : error_set(err, EPROTO, "sync: no cgroup to enter");
+			if (r == 0)
+				r = sync_send(fd, SYNC_CGROUP_DONE, 0, NULL, 0, err);
+			break;
 		case SYNC_INIT_PID:
 			*init_pid = msg.value;
 			(void)process_wait_status(clone_pid); /* the first stage is done */
@@ -101,13 +107,6 @@ static pid_t clone_init(struct init_args *a, struct clone_args *ca, int sync[2])
 	return child;
 }
 
-static int enter_cgroup(const struct init_parent_ops *ops, int fd, pid_t child, struct error *err)
-{
-	int r = ops->enter_cgroup(ops->data, child, err);
-
-	return r < 0 ? r : sync_send(fd, SYNC_CGROUP_DONE, 0, NULL, 0, err);
-}
-
 int process_spawn_init(struct init_args *a, int sync[2], const struct init_parent_ops *ops, pid_t *pid,
 		       struct error *err)
 {
@@ -121,8 +120,6 @@ int process_spawn_init(struct init_args *a, int sync[2], const struct init_paren
 		ns_parent_restore(a->ns);
 		return r;
 	}
-	/* v1, or no leaf fd: the child waits until we have moved it in */
-	a->cgroup_wait = ops->enter_cgroup && a->cgroup_fd < 0;
 	if (a->cgroup_fd >= 0) {
 		ca.flags |= CLONE_INTO_CGROUP;
 		ca.cgroup = a->cgroup_fd;
@@ -134,6 +131,7 @@ int process_spawn_init(struct init_args *a, int sync[2], const struct init_paren
 		ca.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
 		ca.cgroup = 0;
 		a->cgroup_wait = true;
+		a->cgroup_self = false;
 		child = clone_init(a, &ca, sync);
 	}
 	ns_parent_restore(a->ns);
@@ -142,9 +140,7 @@ int process_spawn_init(struct init_args *a, int sync[2], const struct init_paren
 	close(sync[1]);
 	sync[1] = -1;
 
-	r = a->cgroup_wait ? enter_cgroup(ops, sync[0], child, err) : 0;
-	if (r == 0)
-		r = drive_setup(a, sync[0], child, ops, &init_pid, err);
+	r = drive_setup(a, sync[0], child, ops, &init_pid, err);
 	if (r < 0) {
 		kill_and_reap(init_pid);
 		if (init_pid != child)

@@ -12,7 +12,7 @@ struct init_parent_ops {
 	/* The init's mounts are done: run prestart and createRuntime hooks for init pid `pid` and return
 	 * the payload of SYNC_HOOKS_DONE (the state documents for the container's own hooks). */
 	int (*run_hooks)(void *data, pid_t pid, char **payload, size_t *len, struct error *err);
-	/* Move the just-cloned child into the container cgroup (when clone3 could not). */
+	/* Move the child into the container cgroup, when it asks (SYNC_CGROUP_REQ). */
 	int (*enter_cgroup)(void *data, pid_t pid, struct error *err);
 	void *data;
 };

@@ -16,7 +16,8 @@ enum sync_type {
 	SYNC_HOOKS_DONE,    /* parent: hooks ran; payload: state JSON for the container's own hooks */
 	SYNC_READY,	    /* child: ready, waiting for start */
 	SYNC_ERROR,	    /* child: failed; errnum and payload carry the error */
-	SYNC_CGROUP_DONE,   /* parent: the child is in its cgroup (when clone3 could not put it there) */
+	SYNC_CGROUP_REQ,    /* child: move me into the container's cgroup (I may not write there) */
+	SYNC_CGROUP_DONE,   /* parent: the child is in its cgroup */
 };
 
 struct sync_msg {

@@ -49,6 +49,22 @@ stats() {
 	[[ "$output" =~ "Read-only file system" || "$output" =~ "Permission denied" ]]
 }
 
+@test "cgroup: with a new user namespace berth moves the init into its cgroup, every hierarchy" {
+	cfg '.linux.namespaces += [{type: "user"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+		| .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+		| .linux.resources.pids = {limit: 7}'
+	local d=$BUNDLE
+	while [ "$d" != / ]; do chmod o+x "$d"; d=$(dirname "$d"); done
+	set_args sh -c 'cat /proc/self/cgroup; (for i in $(seq 20); do sleep 5 & done) 2>/dev/null
+		n=0; for p in /proc/[0-9]*; do n=$((n+1)); done; echo "n=$n"'
+	run run_ctr
+	[ "$status" -eq 0 ]
+	# inside its own cgroup namespace, rooted at the container's cgroup
+	if [ $V2 -eq 1 ]; then [ "${lines[0]}" = "0::/" ]; else grep -q '^[0-9]*:pids:/$' <<<"$output"; fi
+	[[ "$output" =~ n=[1-7]$ ]]
+}
+
 @test "cgroup: a process allocating past memory.limit is OOM-killed and events reports it" {
 	install_helper memhog
 	cfg '.linux.resources.memory = {limit: 33554432, swap: 33554432}'
