@@ -253,7 +253,11 @@ START_TEST(create_makes_every_level_in_every_hierarchy)
 		return;
 	cg = create_cg(path);
 	ck_assert_int_eq(cg->created_levels, 3);
-	ck_assert_int_eq(cg->leaf_fd, -1);
+	/* the cgroup2 leaf for CLONE_INTO_CGROUP: the unified hierarchy's on a hybrid host */
+	if (exists_in("unified", path))
+		ck_assert_int_ge(cg->leaf_fd, 0);
+	else
+		ck_assert_int_eq(cg->leaf_fd, -1);
 	for (size_t i = 0; i < ARRAY_SIZE(hiers); i++)
 		ck_assert_msg(exists_in(hiers[i], path), "%s missing in %s", path, hiers[i]);
 	ck_assert(!exists_in("systemd", top));
@@ -606,6 +610,41 @@ START_TEST(enter_moves_the_pid_everywhere)
 }
 END_TEST
 
+/* The child moves itself, then sleeps. */
+static int enter_self_then_sleep(void *arg)
+{
+	struct error err = { 0 };
+
+	if (cgroup_enter_self(arg, &err) < 0)
+		return 3;
+	return sleep_forever(NULL);
+}
+
+START_TEST(enter_self_moves_the_caller_into_every_v1_hierarchy)
+{
+	cleanup_free char *path = cg_path("self", "a");
+	struct cgroup *cg;
+	int go;
+	pid_t pid;
+
+	if (!is_v1_host())
+		return;
+	cg = create_cg(path);
+	pid = spawn(enter_self_then_sleep, cg, &go);
+	release_child(go);
+	for (int i = 0; i < 500 && !procs_has("pids", path, pid); i++)
+		usleep(10000);
+	/* the unified hierarchy is clone3's (CLONE_INTO_CGROUP), not enter_self's */
+	for (size_t i = 0; i < ARRAY_SIZE(hiers); i++)
+		ck_assert_msg(procs_has(hiers[i], path, pid) == (strcmp(hiers[i], "unified") != 0),
+			      "pid %d in %s: wrong", (int)pid, hiers[i]);
+	kill_wait(pid);
+	usleep(50000);
+	remove_cg(cg);
+	free_cg(cg);
+}
+END_TEST
+
 /* Wait (at most 10 s, for a loaded machine) until *v moves past floor. */
 static bool wait_past(volatile unsigned long *v, unsigned long floor)
 {
@@ -847,6 +886,7 @@ int main(void)
 	tcase_add_test(tc, realtime_budget_below_the_root);
 	tcase_add_test(tc, errors_name_the_field_and_the_file);
 	tcase_add_test(tc, enter_moves_the_pid_everywhere);
+	tcase_add_test(tc, enter_self_moves_the_caller_into_every_v1_hierarchy);
 	tcase_add_test(tc, freeze_stops_the_counter_and_thaw_resumes_it);
 	tcase_add_test(tc, stats_after_work);
 	tcase_add_test(tc, devices_deny_all_allow_null);
