@@ -143,8 +143,12 @@ int main(int argc, char **argv)
 		m[i] = median(sides[i].ms, runs);
 		printf("%-9s: median %.2f ms (%d runs)\n", sides[i].name, m[i], runs);
 	}
-	/* "berth run" -> "berth": the ratio line names the runtimes only. */
-	printf("ratio %.*s/%.*s: %.2f\n", (int)strcspn(sides[0].name, " "), sides[0].name,
-	       (int)strcspn(sides[1].name, " "), sides[1].name, m[0] / m[1]);
+	/* "berth run" -> "berth": the ratio line names the runtimes only, when they differ */
+	size_t l0 = strcspn(sides[0].name, " "), l1 = strcspn(sides[1].name, " ");
+
+	if (l0 != l1 || strncmp(sides[0].name, sides[1].name, l0))
+		printf("ratio %.*s/%.*s: %.2f\n", (int)l0, sides[0].name, (int)l1, sides[1].name, m[0] / m[1]);
+	else
+		printf("%s adds %+.2f ms over %s\n", sides[1].name, m[1] - m[0], sides[0].name);
 	return 0;
 }
