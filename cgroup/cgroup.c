@@ -203,19 +203,11 @@ int cgroup_kill_all(struct cgroup *cg, int sig, struct error *err)
 	return r == -ENOTSUP ? signal_each(cg, sig, err) : r;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Killed processes leave their cgroup once the kernel has torn them down; zombies whose parent is
  * outside do too. Wait for that, bounded, re-killing in case something was forked meanwhile. */
 static int drain(struct cgroup *cg, struct error *err)
 {
-	int64_t deadline = now_ms() + DRAIN_TIMEOUT_MS;
+	int64_t deadline = monotonic_ms() + DRAIN_TIMEOUT_MS;
 	useconds_t delay = 200;
 
 	for (;;) {
@@ -227,7 +219,7 @@ static int drain(struct cgroup *cg, struct error *err)
 			return r;
 		if (n == 0)
 			return 0;
-		if (now_ms() > deadline)
+		if (monotonic_ms() > deadline)
 			return error_set(err, EBUSY, "cgroup %s: %zu process(es) still there after %d ms (pid %d)",
 					 cg->path, n, DRAIN_TIMEOUT_MS, pids[0]);
 		if ((r = cgroup_kill_all(cg, SIGKILL, err)) < 0)

@@ -530,14 +530,6 @@ static int v1_enter_self(const struct cgroup *cg, struct error *err)
 	return 0;
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 static struct v1_hier *freezer_of(const struct cgroup *cg, struct error *err)
 {
 	struct v1_hier *h = v1_find_legacy(host_of(cg), "freezer");
@@ -551,7 +543,7 @@ static int v1_freeze(struct cgroup *cg, bool freeze, struct error *err)
 {
 	struct v1_hier *h = freezer_of(cg, err);
 	const char *want = freeze ? "FROZEN" : "THAWED";
-	long deadline = now_ms() + V1_FREEZE_TIMEOUT_MS;
+	long deadline = monotonic_ms() + V1_FREEZE_TIMEOUT_MS;
 	int rc;
 
 	if (!h)
@@ -568,7 +560,7 @@ static int v1_freeze(struct cgroup *cg, bool freeze, struct error *err)
 			return error_set(err, -rc, "read %s%s/freezer.state", h->mnt, cg->path);
 		if (strcmp(state, want) == 0)
 			return 0;
-		if (now_ms() > deadline) {
+		if (monotonic_ms() > deadline) {
 			if (freeze)
 				write_leaf(h, "freezer.state", "THAWED");
 			return error_set(err, EBUSY, "%s cgroup %s: still %s after %d s",

@@ -223,14 +223,6 @@ static int read_frozen(int fd)
 	return v ? 1 : 0;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int v2_freeze(struct cgroup *cg, bool freeze, struct error *err)
 {
 	cleanup_close int fd = -1;
@@ -244,7 +236,7 @@ static int v2_freeze(struct cgroup *cg, bool freeze, struct error *err)
 	if (ret < 0)
 		return error_set(err, -ret, "write %s/cgroup.freeze", v2_dir(cg));
 	/* The write only starts freezing: wait until the kernel reports every task frozen. */
-	deadline = now_ms() + FREEZE_TIMEOUT_MS;
+	deadline = monotonic_ms() + FREEZE_TIMEOUT_MS;
 	for (;;) {
 		struct pollfd pfd = { .fd = fd, .events = POLLPRI };
 		int64_t left;
@@ -254,7 +246,7 @@ static int v2_freeze(struct cgroup *cg, bool freeze, struct error *err)
 			return error_set(err, -ret, "read %s/cgroup.events", v2_dir(cg));
 		if (ret == (freeze ? 1 : 0))
 			return 0;
-		left = deadline - now_ms();
+		left = deadline - monotonic_ms();
 		if (left <= 0)
 			return error_set(err, ETIMEDOUT, "cgroup %s: not %s after %d s", v2_dir(cg),
 					 freeze ? "frozen" : "thawed", FREEZE_TIMEOUT_MS / 1000);

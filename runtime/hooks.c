@@ -80,14 +80,6 @@ fail:
 	_exit(127);
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 struct feeder {
 	int fd; /* write end of the hook's stdin, -1 when done */
 	const char *data;
@@ -116,7 +108,7 @@ static void feed(struct feeder *f)
 static int wait_hook(pid_t pid, struct feeder *f, int timeout_s, int *status)
 {
 	int pidfd = syscall(SYS_pidfd_open, pid, 0);
-	int64_t deadline = timeout_s > 0 ? now_ms() + (int64_t)timeout_s * 1000 : -1;
+	int64_t deadline = timeout_s > 0 ? monotonic_ms() + (int64_t)timeout_s * 1000 : -1;
 	int r = 0;
 
 	fcntl(f->fd, F_SETFL, O_NONBLOCK);
@@ -133,7 +125,7 @@ static int wait_hook(pid_t pid, struct feeder *f, int timeout_s, int *status)
 		if (w == pid || (w < 0 && errno != EINTR))
 			break;
 		if (deadline >= 0) {
-			int64_t left = deadline - now_ms();
+			int64_t left = deadline - monotonic_ms();
 
 			if (left <= 0) {
 				if (pidfd < 0 || syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0)

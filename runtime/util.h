@@ -42,6 +42,8 @@ char **strv_dup(char *const *v);
 
 /* close() that keeps errno and ignores -1. */
 void close_quietly(int fd);
+/* CLOCK_MONOTONIC in milliseconds, for deadlines. */
+int64_t monotonic_ms(void);
 
 /* Loop over short reads/writes and EINTR. Return bytes done or -errno. */
 ssize_t write_all(int fd, const void *buf, size_t len);
