@@ -622,13 +622,6 @@ static int mount_one(struct rootfs_ctx *ctx, const struct spec_mount *m, struct 
 			return error_set(err, EINVAL, "no filesystem type");
 		if ((target = rootfs_mkdir_in_root(ctx->rootfd, m->destination, 0755, err)) < 0)
 			return target;
-		if (is_type(m, "cgroup") && ctx->before_cgroup_mount) {
-			int (*hook)(void *, struct error *) = ctx->before_cgroup_mount;
-
-			ctx->before_cgroup_mount = NULL;
-			if ((mnt = hook(ctx->before_cgroup_data, err)) < 0)
-				return mnt;
-		}
 		if (is_type(m, "cgroup"))
 			mnt = mount_cgroup(ctx, m, m->destination, target, err);
 		else

@@ -14,9 +14,6 @@ struct rootfs_ctx {
 	bool in_userns;		/* a new user namespace: devices are bind-mounted from the host, not mknod'ed */
 	int rootfd;		/* O_PATH fd of the root once rootfs_prepare() opened it; -1 before */
 	int devnull_fd;		/* O_PATH fd of a verified 1:3 char device, opened before pivot, for maskedPaths */
-	/* Called once, before the first cgroup mount: the init may enter its cgroup namespace only then. */
-	int (*before_cgroup_mount)(void *data, struct error *err);
-	void *before_cgroup_data;
 };
 
 void rootfs_ctx_init(struct rootfs_ctx *ctx, const struct spec *spec, const char *rootfs);

@@ -40,7 +40,6 @@ struct init_state {
 	char *state_creating; /* state JSON for createContainer hooks */
 	char *state_created;  /* ... and for startContainer hooks */
 	char *exec_path;
-	bool cgroup_pending; /* not known to be in the container's cgroup yet: enter_cgroup_now() */
 };
 
 /* A new user namespace needs its maps from the parent before we can become its root. */
@@ -60,8 +59,8 @@ static int become_userns_root(struct init_state *s, struct error *err)
 	return 0;
 }
 
-/* The parent moves us into the container cgroup; a new cgroup namespace must wait for that, or its
- * root would be berth's cgroup. */
+/* A child in a new user namespace may not write the host's cgroup files: it asks berth to move it. A
+ * new cgroup namespace must wait for that, or its root would be berth's cgroup. */
 static int wait_for_cgroup(struct init_state *s, struct error *err)
 {
 	struct sync_msg msg = { 0 };
@@ -83,19 +82,6 @@ static int unshare_cgroupns(struct init_state *s, struct error *err)
 	return 0;
 }
 
-/* When berth must move us (a new user namespace may not write the host's cgroup files), ask as late as
- * possible: at the first cgroup mount, or before the parent's hooks. */
-static int enter_cgroup_now(void *data, struct error *err)
-{
-	struct init_state *s = data;
-	int r;
-
-	s->cgroup_pending = false;
-	if ((r = wait_for_cgroup(s, err)) < 0)
-		return r;
-	return unshare_cgroupns(s, err);
-}
-
 /* Join the namespaces given by path, create the rest; in two-stage mode fork the real init. */
 static int enter_namespaces(struct init_state *s, struct error *err)
 {
@@ -107,8 +93,9 @@ static int enter_namespaces(struct init_state *s, struct error *err)
 	if (!ns->two_stage) {
 		if (ns->new_user && (r = become_userns_root(s, err)) < 0)
 			return r;
-		s->cgroup_pending = true;
-		return ns_join_paths(ns, true, err);
+		if ((r = ns_join_paths(ns, true, err)) < 0 || (r = wait_for_cgroup(s, err)) < 0)
+			return r;
+		return unshare_cgroupns(s, err);
 	}
 	/* the init is forked below: it must be born in the cgroup */
 	if ((r = wait_for_cgroup(s, err)) < 0)
@@ -391,14 +378,8 @@ static int setup_before_start(struct init_state *s, struct error *err)
 	rootfs_ctx_init(&s->rootfs, spec, s->a->rootfs);
 	s->rootfs.no_pivot = s->a->no_pivot;
 	s->rootfs.in_userns = spec->linux_.namespaces[SPEC_NS_USER].present;
-	if (s->cgroup_pending) {
-		s->rootfs.before_cgroup_mount = enter_cgroup_now;
-		s->rootfs.before_cgroup_data = s;
-	}
 	if ((r = rootfs_prepare(&s->rootfs, err)) < 0)
 		return error_prefix(err, "rootfs");
-	if (s->cgroup_pending && (r = enter_cgroup_now(s, err)) < 0)
-		return error_prefix(err, "cgroup");
 	if ((r = sync_hooks(s, err)) < 0)
 		return r;
 	if ((r = run_own_hooks(s, SPEC_HOOK_CREATE_CONTAINER, s->state_creating, err)) < 0)
