@@ -365,6 +365,16 @@ static struct spec_device_rule rule(bool allow, char type, int64_t major, int64_
 	return r;
 }
 
+/* The proportional weight file this host offers (CFQ's, BFQ's), NULL without such a scheduler. */
+static const char *blkio_weight_file(void)
+{
+	if (access("/sys/fs/cgroup/blkio/blkio.weight", F_OK) == 0)
+		return "blkio.weight";
+	if (access("/sys/fs/cgroup/blkio/blkio.bfq.weight", F_OK) == 0)
+		return "blkio.bfq.weight";
+	return NULL;
+}
+
 START_TEST(set_writes_every_field)
 {
 	cleanup_free char *path = cg_path("set", "a/b");
@@ -374,6 +384,7 @@ START_TEST(set_writes_every_field)
 	struct spec_throttle_device rbps, wiops;
 	char want[64];
 	struct spec_hugepage_limit huge = { .page_size = "2MB", .limit = 4194304 };
+	const char *weight_file = blkio_weight_file();
 	struct spec_resources r = { 0 };
 	struct error err = { 0 };
 	struct cgroup *cg;
@@ -408,7 +419,8 @@ START_TEST(set_writes_every_field)
 	r.has_pids = true;
 	r.pids_limit = (struct spec_opt_i64){ true, 42 };
 	r.has_blkio = true;
-	r.blkio.weight = (struct spec_opt_u64){ true, 200 };
+	if (weight_file)
+		r.blkio.weight = (struct spec_opt_u64){ true, 200 };
 	r.blkio.throttle[SPEC_THROTTLE_READ_BPS] = &rbps;
 	r.blkio.n_throttle[SPEC_THROTTLE_READ_BPS] = 1;
 	r.blkio.throttle[SPEC_THROTTLE_WRITE_IOPS] = &wiops;
@@ -439,7 +451,8 @@ START_TEST(set_writes_every_field)
 	ck_file_eq("cpuset", path, "cpuset.cpus", "0");
 	ck_file_eq("cpuset", path, "cpuset.mems", "0");
 	ck_file_eq("pids", path, "pids.max", "42");
-	ck_file_eq("blkio", path, "blkio.bfq.weight", "200");
+	if (weight_file)
+		ck_file_eq("blkio", path, weight_file, "200");
 	snprintf(want, sizeof(want), "%u:%u 1048576", major(root.st_dev), minor(root.st_dev));
 	ck_file_eq("blkio", path, "blkio.throttle.read_bps_device", want);
 	snprintf(want, sizeof(want), "%u:%u 100", major(root.st_dev), minor(root.st_dev));
@@ -468,6 +481,25 @@ START_TEST(set_writes_every_field)
 	ck_assert_msg(cg->be->set(cg, &r, true, &err) == 0, "pids: %s", err.msg);
 	ck_file_eq("pids", path, "pids.max", "max");
 
+	remove_cg(cg);
+	free_cg(cg);
+}
+END_TEST
+
+START_TEST(blkio_weight_without_a_proportional_scheduler_is_refused)
+{
+	cleanup_free char *path = cg_path("bfq", NULL);
+	struct spec_resources r = { .has_blkio = true };
+	struct error err = { 0 };
+	struct cgroup *cg;
+
+	if (!is_v1_host() || blkio_weight_file())
+		return; /* this host can honour a weight: set_writes_every_field covers it */
+	cg = create_cg(path);
+	r.blkio.weight = (struct spec_opt_u64){ true, 200 };
+	ck_assert_int_lt(cg->be->set(cg, &r, false, &err), 0);
+	ck_assert_str_eq(err.msg, "linux.resources.blockIO.weight: neither blkio.weight nor "
+				  "blkio.bfq.weight exists (no proportional I/O scheduler)");
 	remove_cg(cg);
 	free_cg(cg);
 }
@@ -883,6 +915,7 @@ int main(void)
 	tcase_add_test(tc, open_needs_the_leaf);
 	tcase_add_test(tc, bad_paths_are_refused);
 	tcase_add_test(tc, set_writes_every_field);
+	tcase_add_test(tc, blkio_weight_without_a_proportional_scheduler_is_refused);
 	tcase_add_test(tc, realtime_budget_below_the_root);
 	tcase_add_test(tc, errors_name_the_field_and_the_file);
 	tcase_add_test(tc, enter_moves_the_pid_everywhere);
