@@ -109,6 +109,7 @@ static int from_flags(const struct update_flags *f, struct spec_resources *r)
 		r->cpu.mems = xstrdup(f->cpuset_mems);
 		r->has_cpu = true;
 	}
+	spec_resources_unset_zeroes(r); /* 0 leaves a value as it is, as in runc */
 	if (r->blkio.weight.set && (r->blkio.weight.v < 10 || r->blkio.weight.v > 1000))
 		return cmd_fail("update: --blkio-weight: %llu: out of range 10..1000",
 				(unsigned long long)r->blkio.weight.v);
@@ -139,7 +140,7 @@ int cmd_update(const struct command *cmd, const struct global_opts *g, int argc,
 		{ "cpu-shares", 0, OPT_STRING, &f.cpu_shares, "relative CPU weight (shares)" },
 		{ "cpuset-cpus", 0, OPT_STRING, &f.cpuset_cpus, "CPUs allowed (e.g. 0-1,3)" },
 		{ "cpuset-mems", 0, OPT_STRING, &f.cpuset_mems, "memory nodes allowed" },
-		{ "pids-limit", 0, OPT_STRING, &f.pids_limit, "maximum number of tasks (<= 0: unlimited)" },
+		{ "pids-limit", 0, OPT_STRING, &f.pids_limit, "maximum number of tasks (-1: unlimited)" },
 		{ "blkio-weight", 0, OPT_STRING, &f.blkio_weight, "block IO weight, 10..1000" },
 		{ NULL, 0, 0, NULL, NULL },
 	};

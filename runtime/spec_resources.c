@@ -19,6 +19,68 @@ static char *item(const char *path, const char *key, size_t i)
 	return *path ? xasprintf("%s.%s[%zu]", path, key, i) : xasprintf("%s[%zu]", key, i);
 }
 
+/* Engines write 0 for "not given" (docker: cpu.shares, blockIO.weight; docker update: memory.limit,
+ * cpu.quota, ...). Where runc 1.1 writes no file for a zero (libcontainer/cgroups/fs, fs2), a zero
+ * is not set here either; README's cgroups section lists the rule per field. */
+void spec_memory_unset_zeroes(struct spec_memory *m)
+{
+	struct spec_opt_i64 *zero_unset[] = { &m->limit, &m->reservation, &m->swap, &m->kernel,
+					      &m->kernel_tcp };
+
+	for (size_t i = 0; i < ARRAY_SIZE(zero_unset); i++)
+		if (zero_unset[i]->set && zero_unset[i]->v == 0)
+			zero_unset[i]->set = false;
+}
+
+void spec_cpu_unset_zeroes(struct spec_cpu *c)
+{
+	struct spec_opt_u64 *u[] = { &c->shares, &c->period, &c->realtime_period };
+
+	for (size_t i = 0; i < ARRAY_SIZE(u); i++)
+		if (u[i]->set && u[i]->v == 0)
+			u[i]->set = false;
+	if (c->quota.set && c->quota.v == 0)
+		c->quota.set = false;
+	if (c->realtime_runtime.set && c->realtime_runtime.v == 0)
+		c->realtime_runtime.set = false;
+	if (c->cpus && !*c->cpus) {
+		free(c->cpus);
+		c->cpus = NULL;
+	}
+	if (c->mems && !*c->mems) {
+		free(c->mems);
+		c->mems = NULL;
+	}
+}
+
+static bool blkio_has_fields(const struct spec_blkio *b)
+{
+	if (b->weight.set || b->leaf_weight.set)
+		return true;
+	for (size_t i = 0; i < b->n_weight_devices; i++)
+		if (b->weight_devices[i].weight.set || b->weight_devices[i].leaf_weight.set)
+			return true;
+	for (int k = 0; k < SPEC_THROTTLE_COUNT; k++)
+		if (b->n_throttle[k] > 0)
+			return true;
+	return false;
+}
+
+void spec_resources_unset_zeroes(struct spec_resources *r)
+{
+	spec_memory_unset_zeroes(&r->memory);
+	spec_cpu_unset_zeroes(&r->cpu);
+	if (r->pids_limit.set && r->pids_limit.v == 0)
+		r->pids_limit.set = false;
+	else if (r->pids_limit.set && r->pids_limit.v < 0)
+		r->pids_limit.v = -1; /* runc: any negative is "max" */
+	if (r->blkio.weight.set && r->blkio.weight.v == 0)
+		r->blkio.weight.set = false;
+	/* a blockIO with nothing to write needs no blkio controller (docker: {"weight":0}) */
+	if (r->has_blkio && !blkio_has_fields(&r->blkio))
+		r->has_blkio = false;
+}
+
 /* A number written without fraction or exponent, whatever its size. */
 static bool integral_text(yajl_val v)
 {
@@ -91,19 +153,47 @@ static int opt_u64(yajl_val obj, const char *path, const char *key, struct spec_
 	return 0;
 }
 
-/* A u64 in min..max; zero_ok also lets 0 through (leafWeight). */
-static int opt_u64_range(yajl_val obj, const char *path, const char *key, uint64_t min, uint64_t max,
-			 bool zero_ok, struct spec_opt_u64 *out, struct error *err)
+/* A weight in min..max, or 0: not set (runc writes no file for a zero weight; engines send 0). */
+static int opt_weight(yajl_val obj, const char *path, const char *key, uint64_t min, uint64_t max,
+		      struct spec_opt_u64 *out, struct error *err)
 {
 	cleanup_free char *p = NULL;
 
 	if (opt_u64(obj, path, key, out, err) < 0)
 		return -EINVAL;
-	if (!out->set || (zero_ok && out->v == 0) || (out->v >= min && out->v <= max))
+	if (out->set && out->v == 0)
+		out->set = false;
+	if (!out->set || (out->v >= min && out->v <= max))
 		return 0;
 	p = field(path, key);
-	return spec_fail(err, "%s: %" PRIu64 ": out of range %s%" PRIu64 "..%" PRIu64, p, out->v,
-			 zero_ok ? "0 or " : "", min, max);
+	return spec_fail(err, "%s: %" PRIu64 ": out of range %" PRIu64 "..%" PRIu64 " (0: not set)", p,
+			 out->v, min, max);
+}
+
+/* memory.swappiness: 0..100; -1 (also as Go's uint64 of -1) is not set, as in runc. */
+static int opt_swappiness(yajl_val obj, const char *path, struct spec_opt_u64 *out, struct error *err)
+{
+	cleanup_free char *p = field(path, "swappiness");
+	yajl_val v = sj_get(obj, "swappiness");
+	int64_t neg;
+
+	if (!v)
+		return 0;
+	if (integral_text(v) && v->u.number.r[0] == '-') {
+		if (read_i64(v, p, &neg, err) < 0)
+			return -EINVAL;
+		if (neg == -1)
+			return 0;
+		return spec_fail(err, "%s: %" PRId64 ": out of range 0..100 (-1: not set)", p, neg);
+	}
+	if (read_u64(v, p, &out->v, err) < 0)
+		return -EINVAL;
+	if (out->v == UINT64_MAX)
+		return 0;
+	if (out->v > 100)
+		return spec_fail(err, "%s: %" PRIu64 ": out of range 0..100 (-1: not set)", p, out->v);
+	out->set = true;
+	return 0;
 }
 
 static int opt_bool(yajl_val obj, const char *path, const char *key, bool *has, bool *out, struct error *err)
@@ -252,8 +342,9 @@ static int parse_memory(yajl_val v, const char *path, struct spec_memory *m, str
 	    opt_bytes(v, path, "swap", &m->swap, err) < 0 ||
 	    opt_bytes(v, path, "kernel", &m->kernel, err) < 0 ||
 	    opt_bytes(v, path, "kernelTCP", &m->kernel_tcp, err) < 0 ||
-	    opt_u64_range(v, path, "swappiness", 0, 100, false, &m->swappiness, err) < 0)
+	    opt_swappiness(v, path, &m->swappiness, err) < 0)
 		return -EINVAL;
+	spec_memory_unset_zeroes(m);
 	if (opt_bool(v, path, "disableOOMKiller", &m->has_disable_oom_killer, &m->disable_oom_killer,
 		     err) < 0 ||
 	    opt_bool(v, path, "useHierarchy", &m->has_use_hierarchy, &m->use_hierarchy, err) < 0 ||
@@ -342,13 +433,7 @@ static int parse_cpu(yajl_val v, const char *path, struct spec_cpu *c, struct er
 	    opt_list(v, path, "cpus", "cpu", &c->cpus, err) < 0 ||
 	    opt_list(v, path, "mems", "memory node", &c->mems, err) < 0)
 		return -EINVAL;
-	/* 0 means unset for shares, quota and period, as in runc: tools write zeroes for "not given". */
-	if (c->shares.set && c->shares.v == 0)
-		c->shares.set = false;
-	if (c->quota.set && c->quota.v == 0)
-		c->quota.set = false;
-	if (c->period.set && c->period.v == 0)
-		c->period.set = false;
+	spec_cpu_unset_zeroes(c);
 	if (c->quota.set && c->quota.v != -1 && c->quota.v < 1000)
 		return spec_fail(err, "%s: %" PRId64 ": expected -1 (unlimited) or at least 1000", p_quota,
 				 c->quota.v);
@@ -376,8 +461,8 @@ static int parse_weight_device(yajl_val v, const char *path, struct spec_weight_
 		return -EINVAL;
 	if (req_i64(v, path, "major", 0, INT64_MAX, &d->major, err) < 0 ||
 	    req_i64(v, path, "minor", 0, INT64_MAX, &d->minor, err) < 0 ||
-	    opt_u64_range(v, path, "weight", 10, 1000, false, &d->weight, err) < 0 ||
-	    opt_u64_range(v, path, "leafWeight", 10, 1000, true, &d->leaf_weight, err) < 0)
+	    opt_weight(v, path, "weight", 10, 1000, &d->weight, err) < 0 ||
+	    opt_weight(v, path, "leafWeight", 10, 1000, &d->leaf_weight, err) < 0)
 		return -EINVAL;
 	return 0;
 }
@@ -407,8 +492,8 @@ static int parse_blkio(yajl_val v, const char *path, struct spec_blkio *b, struc
 
 	if (sj_object(v, path, err) < 0)
 		return -EINVAL;
-	if (opt_u64_range(v, path, "weight", 10, 1000, false, &b->weight, err) < 0 ||
-	    opt_u64_range(v, path, "leafWeight", 10, 1000, true, &b->leaf_weight, err) < 0)
+	if (opt_weight(v, path, "weight", 10, 1000, &b->weight, err) < 0 ||
+	    opt_weight(v, path, "leafWeight", 10, 1000, &b->leaf_weight, err) < 0)
 		return -EINVAL;
 	if (get_array(v, path, "weightDevice", &a, err) < 0)
 		return -EINVAL;
@@ -488,7 +573,7 @@ static int parse_network(yajl_val v, const char *path, struct spec_network *n, s
 	if (sj_get(v, "classID")) {
 		if (req_u32(v, path, "classID", &n->class_id, err) < 0)
 			return -EINVAL;
-		n->has_class_id = true;
+		n->has_class_id = n->class_id != 0; /* 0: not set, as in runc */
 	}
 	if (get_array(v, path, "priorities", &a, err) < 0)
 		return -EINVAL;
@@ -616,6 +701,7 @@ static int parse_members(yajl_val v, const char *path, struct spec_resources *r,
 		return -EINVAL;
 	if ((f = sj_get(v, "unified")) && parse_unified(f, p_unified, r, err) < 0)
 		return -EINVAL;
+	spec_resources_unset_zeroes(r);
 	return 0;
 }
 

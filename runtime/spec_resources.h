@@ -32,7 +32,7 @@ struct spec_device_rule {
 struct spec_memory {
 	struct spec_opt_i64 limit, reservation, swap; /* -1: unlimited */
 	struct spec_opt_i64 kernel, kernel_tcp;	      /* deprecated: warned about and ignored */
-	struct spec_opt_u64 swappiness;		      /* 0..100 */
+	struct spec_opt_u64 swappiness;		      /* 0..100 (-1 in a document: not set) */
 	bool has_disable_oom_killer, disable_oom_killer;
 	bool has_use_hierarchy, use_hierarchy;
 	bool check_before_update;
@@ -51,7 +51,7 @@ struct spec_cpu {
 
 struct spec_weight_device {
 	int64_t major, minor;
-	struct spec_opt_u64 weight, leaf_weight; /* 10..1000 (0 allowed for leaf_weight) */
+	struct spec_opt_u64 weight, leaf_weight; /* 10..1000 (0 in a document: not set) */
 };
 
 struct spec_throttle_device {
@@ -107,7 +107,7 @@ struct spec_resources {
 	bool has_cpu;
 	struct spec_cpu cpu;
 	bool has_pids;
-	struct spec_opt_i64 pids_limit; /* <= 0: unlimited */
+	struct spec_opt_i64 pids_limit; /* -1: unlimited (0 in a document: not set) */
 	bool has_blkio;
 	struct spec_blkio blkio;
 	struct spec_hugepage_limit *hugepages;
@@ -125,5 +125,10 @@ struct spec_resources {
 int spec_resources_parse(const char *json, size_t len, const char *prefix, struct spec_resources **out,
 			 struct error *err);
 void spec_resources_free(struct spec_resources *r);
+/* A zero (or an empty cpuset list) where runc reads it as "not given" becomes not set; the parser
+ * applies it, `berth update`'s flags too. Idempotent. */
+void spec_resources_unset_zeroes(struct spec_resources *r);
+void spec_memory_unset_zeroes(struct spec_memory *m);
+void spec_cpu_unset_zeroes(struct spec_cpu *c);
 
 #endif

@@ -208,6 +208,60 @@ stats() {
 	[[ "$output" =~ "memory.limit" ]]
 }
 
+@test "cgroup: docker's zeroes mean not set, at create and in update -r (docker's exact documents)" {
+	# linux.resources as docker 20.10 writes it for `docker run` (recorded), plus the other zeroes runc
+	# reads as "not given": no limit, and nothing refused on a host without a proportional I/O scheduler
+	cfg '.linux.resources = {devices: [{allow: false, access: "rwm"},
+			{allow: true, type: "c", major: 1, minor: 5, access: "rwm"},
+			{allow: true, type: "c", major: 1, minor: 3, access: "rwm"},
+			{allow: true, type: "c", major: 1, minor: 9, access: "rwm"},
+			{allow: true, type: "c", major: 1, minor: 8, access: "rwm"},
+			{allow: true, type: "c", major: 5, minor: 0, access: "rwm"},
+			{allow: true, type: "c", major: 5, minor: 1, access: "rwm"},
+			{allow: false, type: "c", major: 10, minor: 229, access: "rwm"}],
+		memory: {disableOOMKiller: false}, cpu: {shares: 0}, blockIO: {weight: 0}}'
+	set_args sleep 100
+	run_detached
+	rt delete --force "$CID"
+	cfg '.linux.resources.memory = {limit: 0, reservation: 0, swap: 0, kernel: 0}
+		| .linux.resources.cpu = {shares: 0, quota: 0, period: 0, realtimeRuntime: 0, realtimePeriod: 0,
+			cpus: "", mems: ""}
+		| .linux.resources.pids = {limit: 0}
+		| .linux.resources.blockIO = {weight: 0, leafWeight: 0}'
+	run_detached
+	[ "$(stats | jq .data.pids.limit)" -eq 0 ] # max
+	local unlimited
+	unlimited=$(stats | jq .data.memory.usage.limit)
+	[ "$unlimited" -gt 1099511627776 ]
+	! grep -q "deprecated" "$BATS_TEST_TMPDIR/ctr.err"
+	# `docker update --memory 64m --memory-swap 128m`, then `docker update --cpus 0.5`, as docker sends them
+	rt update -r - "$CID" <<-'EOF'
+	{"memory":{"limit":67108864,"reservation":0,"swap":134217728,"kernel":0},"cpu":{"shares":0,"quota":0,"period":0},"blockIO":{"weight":0}}
+	EOF
+	[ "$(stats | jq .data.memory.usage.limit)" -eq 67108864 ]
+	if [ $V2 -eq 1 ]; then
+		[ "$(cat "$(cg_file memory.swap.max)")" = 67108864 ]
+	else
+		[ "$(cat "$(cg_file memory.memsw.limit_in_bytes)")" = 134217728 ]
+	fi
+	run rt update -r - "$CID" <<-'EOF'
+	{"memory":{"limit":0,"reservation":0,"kernel":0},"cpu":{"shares":0,"quota":50000,"period":100000},"blockIO":{"weight":0}}
+	EOF
+	[ "$status" -eq 0 ]
+	[[ ! "$output" =~ "deprecated" ]]
+	[ "$(stats | jq .data.memory.usage.limit)" -eq 67108864 ] # limit 0: left as it was
+	if [ $V2 -eq 1 ]; then
+		[ "$(cat "$(cg_file cpu.max)")" = "50000 100000" ]
+	else
+		[ "$(cat "$(cg_file cpu.cfs_quota_us)")" = 50000 ]
+	fi
+	# the flags read a zero the same way
+	rt update --memory 0 --pids-limit 0 --blkio-weight 0 --cpu-shares 0 "$CID"
+	[ "$(stats | jq .data.memory.usage.limit)" -eq 67108864 ]
+	rt update --pids-limit -1 "$CID"
+	[ "$(stats | jq .data.pids.limit)" -eq 0 ]
+}
+
 @test "cgroup: ps lists the container's pids, as json and through ps" {
 	set_args sh -c 'sleep 100 & sleep 100 & wait'
 	run_detached

@@ -109,7 +109,7 @@ START_TEST(full_resources)
 	/* blockIO */
 	ck_assert(r->has_blkio);
 	ck_assert(r->blkio.weight.set && r->blkio.weight.v == 500);
-	ck_assert(r->blkio.leaf_weight.set && r->blkio.leaf_weight.v == 0);
+	ck_assert(!r->blkio.leaf_weight.set); /* 0: not set */
 	ck_assert_uint_eq(r->blkio.n_weight_devices, 2);
 	ck_assert_int_eq(r->blkio.weight_devices[0].major, 8);
 	ck_assert_int_eq(r->blkio.weight_devices[0].minor, 0);
@@ -192,7 +192,7 @@ START_TEST(empty_and_absent)
 			 "'pids':{'limit':0},'unified':{'cgroup.max.depthx':'1','misc.max':'res 1'}"));
 	r = s->linux_.resources;
 	ck_assert(r->cpu.quota.set && r->cpu.quota.v == -1);
-	ck_assert(r->pids_limit.set && r->pids_limit.v == 0);
+	ck_assert(r->has_pids && !r->pids_limit.set); /* 0: not set, as in runc */
 	spec_free(s);
 
 	s = parse_ok("{'ociVersion':'1.3.0','root':{'path':'r'},'linux':{}}");
@@ -237,8 +237,9 @@ static const struct {
 	  "linux.resources.memory.reservation: 2000: above memory.limit 1000" },
 	{ RES("'memory':{'limit':2000,'swap':1000}"),
 	  "linux.resources.memory.swap: 1000: below memory.limit 2000 (swap counts memory plus swap)" },
-	{ RES("'memory':{'swappiness':101}"), "linux.resources.memory.swappiness: 101: out of range 0..100" },
-	{ RES("'memory':{'swappiness':-1}"), "linux.resources.memory.swappiness: -1: must not be negative" },
+	{ RES("'memory':{'swappiness':101}"), "linux.resources.memory.swappiness: 101: out of range 0..100 (-1: not set)" },
+	{ RES("'memory':{'swappiness':-2}"),
+	  "linux.resources.memory.swappiness: -2: out of range 0..100 (-1: not set)" },
 	{ RES("'memory':{'disableOOMKiller':1}"),
 	  "linux.resources.memory.disableOOMKiller: expected a boolean" },
 	{ RES("'memory':{'useHierarchy':'true'}"),
@@ -271,18 +272,17 @@ static const struct {
 	{ RES("'pids':{'limit':'max'}"), "linux.resources.pids.limit: expected an integer" },
 	{ RES("'pids':5"), "linux.resources.pids: expected an object" },
 	/* blockIO */
-	{ RES("'blockIO':{'weight':5}"), "linux.resources.blockIO.weight: 5: out of range 10..1000" },
-	{ RES("'blockIO':{'weight':0}"), "linux.resources.blockIO.weight: 0: out of range 10..1000" },
+	{ RES("'blockIO':{'weight':5}"), "linux.resources.blockIO.weight: 5: out of range 10..1000 (0: not set)" },
 	{ RES("'blockIO':{'leafWeight':9}"),
-	  "linux.resources.blockIO.leafWeight: 9: out of range 0 or 10..1000" },
+	  "linux.resources.blockIO.leafWeight: 9: out of range 10..1000 (0: not set)" },
 	{ RES("'blockIO':{'weightDevice':{}}"), "linux.resources.blockIO.weightDevice: expected an array" },
 	{ RES("'blockIO':{'weightDevice':[{'minor':0,'weight':10}]}"),
 	  "linux.resources.blockIO.weightDevice[0].major: is required" },
 	{ RES("'blockIO':{'weightDevice':[{'major':8,'minor':0,'weight':10},"
 	      "{'major':8,'minor':1,'weight':1001}]}"),
-	  "linux.resources.blockIO.weightDevice[1].weight: 1001: out of range 10..1000" },
+	  "linux.resources.blockIO.weightDevice[1].weight: 1001: out of range 10..1000 (0: not set)" },
 	{ RES("'blockIO':{'weightDevice':[{'major':8,'minor':0,'leafWeight':5}]}"),
-	  "linux.resources.blockIO.weightDevice[0].leafWeight: 5: out of range 0 or 10..1000" },
+	  "linux.resources.blockIO.weightDevice[0].leafWeight: 5: out of range 10..1000 (0: not set)" },
 	{ RES("'blockIO':{'throttleReadBpsDevice':[{'major':8,'minor':0}]}"),
 	  "linux.resources.blockIO.throttleReadBpsDevice[0].rate: is required" },
 	{ RES("'blockIO':{'throttleWriteIOPSDevice':[{'major':8,'minor':-1,'rate':1}]}"),
@@ -413,6 +413,73 @@ START_TEST(standalone_document)
 }
 END_TEST
 
+
+/* What docker 20.10 writes into config.json (`docker run` with no limit) and sends to `runc update -r -`
+ * (`docker update --memory 64m --memory-swap 128m`, `--cpus 0.5`), as recorded from a private dockerd. */
+static const char docker_create[] = RES(
+	"'devices':[{'allow':false,'access':'rwm'},{'allow':true,'type':'c','major':1,'minor':5,'access':'rwm'}],"
+	"'memory':{'disableOOMKiller':false},'cpu':{'shares':0},'blockIO':{'weight':0}");
+static const char docker_update_memory[] =
+	"{'memory':{'limit':67108864,'reservation':0,'swap':134217728,'kernel':0},"
+	"'cpu':{'shares':0,'quota':0,'period':0},'blockIO':{'weight':0}}";
+static const char docker_update_cpus[] =
+	"{'memory':{'limit':0,'reservation':0,'kernel':0},'cpu':{'shares':0,'quota':50000,'period':100000},"
+	"'blockIO':{'weight':0}}";
+
+START_TEST(engine_zeroes_mean_not_set)
+{
+	struct spec *s = parse_ok(docker_create);
+	const struct spec_resources *r = s->linux_.resources;
+	struct spec_resources *u;
+
+	ck_assert(!r->cpu.shares.set);
+	ck_assert(!r->blkio.weight.set);
+	ck_assert(!r->has_blkio); /* nothing to write: a host without blkio is fine */
+	ck_assert(r->memory.has_disable_oom_killer && !r->memory.disable_oom_killer);
+	spec_free(s);
+
+	u = standalone_ok(docker_update_memory, "");
+	ck_assert(u->memory.limit.set && u->memory.limit.v == 67108864);
+	ck_assert(u->memory.swap.set && u->memory.swap.v == 134217728);
+	ck_assert(!u->memory.reservation.set && !u->memory.kernel.set);
+	ck_assert(!u->cpu.shares.set && !u->cpu.quota.set && !u->cpu.period.set);
+	ck_assert(!u->has_blkio && !u->blkio.weight.set);
+	spec_resources_free(u);
+
+	u = standalone_ok(docker_update_cpus, "");
+	ck_assert(!u->memory.limit.set && !u->memory.reservation.set && !u->memory.swap.set);
+	ck_assert(u->cpu.quota.set && u->cpu.quota.v == 50000);
+	ck_assert(u->cpu.period.set && u->cpu.period.v == 100000);
+	spec_resources_free(u);
+
+	/* every field runc reads 0 (or -1 for swappiness) as "not given" */
+	s = parse_ok(RES("'memory':{'limit':0,'reservation':0,'swap':0,'kernel':0,'kernelTCP':0,'swappiness':-1},"
+			 "'cpu':{'shares':0,'quota':0,'period':0,'realtimeRuntime':0,'realtimePeriod':0,"
+			 "'cpus':'','mems':''},'pids':{'limit':0},"
+			 "'blockIO':{'weight':0,'leafWeight':0,'weightDevice':[{'major':8,'minor':0,'weight':0,"
+			 "'leafWeight':0}]},'network':{'classID':0}"));
+	r = s->linux_.resources;
+	ck_assert(!r->memory.limit.set && !r->memory.reservation.set && !r->memory.swap.set);
+	ck_assert(!r->memory.kernel.set && !r->memory.kernel_tcp.set && !r->memory.swappiness.set);
+	ck_assert(!r->cpu.shares.set && !r->cpu.quota.set && !r->cpu.period.set);
+	ck_assert(!r->cpu.realtime_runtime.set && !r->cpu.realtime_period.set);
+	ck_assert_ptr_null(r->cpu.cpus);
+	ck_assert_ptr_null(r->cpu.mems);
+	ck_assert(r->has_pids && !r->pids_limit.set);
+	ck_assert(!r->blkio.weight.set && !r->blkio.leaf_weight.set);
+	ck_assert(!r->blkio.weight_devices[0].weight.set && !r->blkio.weight_devices[0].leaf_weight.set);
+	ck_assert(!r->network.has_class_id);
+	spec_free(s);
+
+	/* swappiness -1 as Go's uint64 conversion writes it; any negative pids limit: unlimited */
+	s = parse_ok(RES("'memory':{'swappiness':18446744073709551615},'pids':{'limit':-7}"));
+	r = s->linux_.resources;
+	ck_assert(!r->memory.swappiness.set);
+	ck_assert(r->pids_limit.set && r->pids_limit.v == -1);
+	spec_free(s);
+}
+END_TEST
+
 static Suite *resources_suite(void)
 {
 	Suite *s = suite_create("spec_resources");
@@ -422,6 +489,7 @@ static Suite *resources_suite(void)
 	tcase_add_test(tc, empty_and_absent);
 	tcase_add_loop_test(tc, bad_document, 0, ARRAY_SIZE(bad_docs));
 	tcase_add_test(tc, standalone_document);
+	tcase_add_test(tc, engine_zeroes_mean_not_set);
 	suite_add_tcase(s, tc);
 	return s;
 }
