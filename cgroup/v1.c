@@ -81,7 +81,8 @@ static char **kernel_controllers(void)
 	return v;
 }
 
-static void add_hier(struct v1_host *host, const char *mnt, char **ctrls, bool unified, int root_fd)
+static void add_hier(struct v1_host *host, const char *mnt, char **ctrls, char *name, bool unified,
+		     int root_fd)
 {
 	struct v1_hier *h;
 
@@ -89,6 +90,7 @@ static void add_hier(struct v1_host *host, const char *mnt, char **ctrls, bool u
 	h = &host->h[host->n++];
 	h->mnt = xstrdup(mnt);
 	h->ctrls = ctrls;
+	h->name = name;
 	h->unified = unified;
 	h->root_fd = root_fd;
 	h->leaf_fd = -1;
@@ -101,7 +103,7 @@ static int probe_line(struct v1_host *host, char *line, char *const *known, char
 	cleanup_strv char **f = split(line, " ");
 	cleanup_close int fd = -1;
 	size_t n = strv_length(f), sep;
-	char **ctrls;
+	char **ctrls, *name = NULL;
 	bool unified;
 
 	for (sep = 6; sep < n && strcmp(f[sep], "-") != 0; sep++)
@@ -129,23 +131,26 @@ static int probe_line(struct v1_host *host, char *line, char *const *known, char
 
 		ctrls = xzalloc(sizeof(char *));
 		for (char **o = opts; *o; o++) {
+			if (strncmp(*o, "name=", 5) == 0 && (*o)[5] && !name)
+				name = xstrdup(*o + 5);
 			if (!strv_has(known, *o))
 				continue;
 			ctrls = xrealloc(ctrls, (k + 2) * sizeof(char *));
 			ctrls[k++] = xstrdup(*o);
 			ctrls[k] = NULL;
 		}
-		if (k == 0) { /* a named hierarchy (name=systemd): no controller to set */
+		if (k == 0 && !name) { /* neither a controller nor a name: nothing of ours */
 			strv_free(ctrls);
 			return 0;
 		}
 		fd = open(f[4], O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0) {
 			strv_free(ctrls);
+			free(name);
 			return error_sys(err, "open %s", f[4]);
 		}
 	}
-	add_hier(host, f[4], ctrls, unified, steal_fd(&fd));
+	add_hier(host, f[4], ctrls, name, unified, steal_fd(&fd));
 	{
 		size_t k = strv_length(*seen_devs);
 
@@ -178,7 +183,7 @@ int v1_host_probe(struct v1_host *host, struct error *err)
 		}
 	}
 	for (size_t i = 0; i < host->n; i++)
-		if (!host->h[i].unified)
+		if (!host->h[i].unified && host->h[i].ctrls[0])
 			return 0;
 	v1_host_release(host);
 	return error_set(err, ENOENT, "no cgroup v1 hierarchy with a controller is mounted");
@@ -188,6 +193,7 @@ void v1_host_release(struct v1_host *host)
 {
 	for (size_t i = 0; i < host->n; i++) {
 		free(host->h[i].mnt);
+		free(host->h[i].name);
 		strv_free(host->h[i].ctrls);
 		close_quietly(host->h[i].root_fd);
 		close_quietly(host->h[i].leaf_fd);

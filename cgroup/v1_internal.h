@@ -10,7 +10,8 @@
 
 struct v1_hier {
 	char *mnt;	/* mount point, for messages */
-	char **ctrls;	/* v1: the controllers co-mounted here; unified: those its root offers */
+	char **ctrls;	/* v1: the controllers co-mounted here; unified: those its root offers; named: none */
+	char *name;	/* a named hierarchy's name ("systemd" of name=systemd), else NULL */
 	bool unified;	/* the cgroup2 mount of a hybrid host */
 	int root_fd;	/* O_PATH of the hierarchy root */
 	int leaf_fd;	/* the container's directory, -1 until created or opened */
@@ -21,8 +22,8 @@ struct v1_host {
 	size_t n;
 };
 
-/* Read /proc/self/mountinfo: every v1 mount with a controller (named ones skipped) and the cgroup2
- * mount; opens each root. */
+/* Read /proc/self/mountinfo: every v1 mount (with controllers, or named like name=systemd: the
+ * container gets its own cgroup there too, as runc does) and the cgroup2 mount; opens each root. */
 int v1_host_probe(struct v1_host *host, struct error *err);
 void v1_host_release(struct v1_host *host);
 

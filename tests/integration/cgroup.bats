@@ -49,6 +49,33 @@ stats() {
 	[[ "$output" =~ "Read-only file system" || "$output" =~ "Permission denied" ]]
 }
 
+@test "cgroup: the container has its own cgroup in the named name=systemd hierarchy (v1), gone at delete" {
+	[ $V2 -eq 0 ] || skip "no named hierarchy on cgroup v2"
+	grep -q ' - cgroup [^ ]* [^ ]*name=systemd' /proc/self/mountinfo || skip "no name=systemd hierarchy here"
+	set_args sleep 100
+	cfg '.root.readonly = false'
+	run_detached
+	local pid
+	pid=$(rt state "$CID" | jq -r .pid)
+	grep -q "^[0-9]*:name=systemd:/berth/$CID\$" "/proc/$pid/cgroup"
+	# inside, its own cgroup namespace roots it there; the mount shows its own cgroup, not the host's tree
+	run rt exec "$CID" cat /proc/self/cgroup
+	grep -q '^[0-9]*:name=systemd:/$' <<<"$output"
+	run rt exec "$CID" sh -c 'ls -d /sys/fs/cgroup/systemd/*/ 2>/dev/null | wc -l; cat /sys/fs/cgroup/systemd/cgroup.procs'
+	[ "${lines[0]}" -eq 0 ]
+	grep -qx 1 <<<"$output"
+	rt delete --force "$CID"
+	[ ! -e "/sys/fs/cgroup/systemd/berth/$CID" ]
+	[ -z "$(cg_dirs)" ]
+	# without a cgroup namespace: the path as the host sees it, and the bind shows that cgroup only
+	cfg 'del(.linux.namespaces[] | select(.type == "cgroup"))'
+	run run_ctr sh -c 'cat /proc/self/cgroup; ls -d /sys/fs/cgroup/systemd/*/ 2>/dev/null | wc -l'
+	[ "$status" -eq 0 ]
+	grep -q "^[0-9]*:name=systemd:/berth/$CID\$" <<<"$output"
+	[ "${lines[-1]}" -eq 0 ]
+	[ -z "$(cg_dirs)" ]
+}
+
 @test "cgroup: with a new user namespace berth moves the init into its cgroup, every hierarchy" {
 	# the VM runs its command chrooted, where the kernel refuses CLONE_NEWUSER
 	unshare -U true 2>/dev/null || skip "user namespaces cannot be made here (a chroot?)"

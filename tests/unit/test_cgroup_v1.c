@@ -25,7 +25,7 @@ static pid_t test_pid; /* the runner's pid, in every cgroup name */
 
 /* The hierarchies this host is expected to have (see the brief): v1 controllers and the unified one. */
 static const char *const hiers[] = { "cpu", "cpuacct", "cpuset", "memory", "devices",
-				     "freezer", "blkio", "pids", "unified" };
+				     "freezer", "blkio", "pids", "unified", "systemd" };
 
 static bool is_v1_host(void)
 {
@@ -260,7 +260,8 @@ START_TEST(create_makes_every_level_in_every_hierarchy)
 		ck_assert_int_eq(cg->leaf_fd, -1);
 	for (size_t i = 0; i < ARRAY_SIZE(hiers); i++)
 		ck_assert_msg(exists_in(hiers[i], path), "%s missing in %s", path, hiers[i]);
-	ck_assert(!exists_in("systemd", top));
+	/* the named hierarchy too, as runc does: tools look for their cgroup there */
+	ck_assert(exists_in("systemd", path));
 	/* a new cpuset level inherits cpus and mems, else no task could join */
 	cpus = read_host("cpuset", path, "cpuset.cpus");
 	ck_assert_str_ne(cpus, "");
