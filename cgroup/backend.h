@@ -37,10 +37,17 @@ struct cgroup_backend {
 	int (*oom_watch)(const struct cgroup *cg, int *fd, struct error *err);
 	void (*oom_ack)(const struct cgroup *cg, int fd);
 	int (*oom_kills)(const struct cgroup *cg, uint64_t *n, struct error *err);
-	/* rmdir the leaf and the levels this container made (the cgroup is empty by now). */
+	/* Thaw every cgroup below the leaf that the container froze itself (v1: a frozen task does not
+	 * die of SIGKILL, and thawing a parent leaves a child frozen on its own); NULL: not needed. */
+	int (*thaw_below)(struct cgroup *cg, struct error *err);
+	/* rmdir the cgroups the container made below the leaf (deepest first), the leaf and the levels
+	 * this container made (the cgroup is empty by now). */
 	int (*remove)(struct cgroup *cg, struct error *err);
 	void (*release)(struct cgroup *cg);
 };
+
+/* rmdir every cgroup below dirfd, deepest first; where names dirfd in errors. */
+int cgroup_rmdir_below(int dirfd, const char *where, struct error *err);
 
 extern const struct cgroup_backend cgroup_v1_backend;
 extern const struct cgroup_backend cgroup_v2_backend;

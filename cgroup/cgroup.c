@@ -2,7 +2,9 @@
  * (kill-all by pids, the bounded wait before removal). */
 #include "cgroup/backend.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,12 +232,53 @@ static int drain(struct cgroup *cg, struct error *err)
 	}
 }
 
+/* Depth-first: a cgroup directory goes once its children have. */
+static int rmdir_below(int dirfd, const char *where, int depth, struct error *err)
+{
+	cleanup_dir DIR *d = NULL;
+	struct dirent *e;
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (depth > 64)
+		return error_set(err, ELOOP, "cgroup %s: nested too deep", where);
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		close_quietly(fd);
+		return error_sys(err, "list cgroup %s", where);
+	}
+	while ((e = readdir(d))) {
+		cleanup_close int sub = -1;
+		cleanup_free char *subwhere = NULL;
+		int r;
+
+		if (e->d_type != DT_DIR || !strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		subwhere = xasprintf("%s/%s", where, e->d_name);
+		sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (sub < 0 && errno == ENOENT)
+			continue;
+		if (sub < 0)
+			return error_sys(err, "open cgroup %s", subwhere);
+		if ((r = rmdir_below(sub, subwhere, depth + 1, err)) < 0)
+			return r;
+		if (unlinkat(dirfd, e->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+			return error_sys(err, "remove cgroup %s", subwhere);
+	}
+	return 0;
+}
+
+int cgroup_rmdir_below(int dirfd, const char *where, struct error *err)
+{
+	return rmdir_below(dirfd, where, 0, err);
+}
+
 int cgroup_destroy(struct cgroup *cg, struct error *err)
 {
 	int r;
 
-	/* a frozen cgroup's processes cannot die: thaw first */
+	/* a frozen cgroup's processes cannot die: thaw first, what the container froze below too */
 	if (cg->be->is_frozen(cg) == 1 && (r = cg->be->freeze(cg, false, err)) < 0)
+		return r;
+	if (cg->be->thaw_below && (r = cg->be->thaw_below(cg, err)) < 0)
 		return r;
 	if ((r = drain(cg, err)) < 0)
 		return r;

@@ -238,7 +238,7 @@ int v1_read(const struct v1_hier *h, const char *file, char **out)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	int rc = read_file_at(h->leaf_fd, file, &buf, &len, 1 << 20);
+	int rc = h->leaf_fd < 0 ? -ENOENT : read_file_at(h->leaf_fd, file, &buf, &len, 1 << 20);
 
 	if (rc < 0)
 		return rc;
@@ -282,7 +282,7 @@ int v1_read_key(const struct v1_hier *h, const char *file, const char *key, uint
 
 bool v1_file_exists(const struct v1_hier *h, const char *file)
 {
-	return faccessat(h->leaf_fd, file, F_OK, 0) == 0;
+	return h->leaf_fd >= 0 && faccessat(h->leaf_fd, file, F_OK, 0) == 0;
 }
 
 /* cg->path without its leading '/', refusing what could climb out of a hierarchy. */
@@ -310,7 +310,7 @@ static struct v1_host *host_of(const struct cgroup *cg)
 
 static int write_leaf(const struct v1_hier *h, const char *file, const char *val)
 {
-	return write_file_at(h->leaf_fd, file, val, strlen(val));
+	return h->leaf_fd < 0 ? -ENOENT : write_file_at(h->leaf_fd, file, val, strlen(val));
 }
 
 /* A new cpuset level is empty, and no task may join it until it has cpus and mems. */
@@ -413,6 +413,7 @@ static int v1_create_or_open(struct cgroup *cg, bool create, struct error *err)
 	cleanup_free int *made = NULL;
 	cleanup_free size_t *depth = NULL;
 	int rc, most = 0;
+	size_t found = 0;
 
 	rc = rel_path(cg, &comps, err);
 	if (rc < 0) {
@@ -428,6 +429,14 @@ static int v1_create_or_open(struct cgroup *cg, bool create, struct error *err)
 	depth = xzalloc(host->n * sizeof(size_t));
 	for (size_t i = 0; i < host->n; i++) {
 		rc = walk_levels(&host->h[i], comps, create, &made[i], &depth[i], err);
+		/* gone from one hierarchy (a delete that failed halfway, a hierarchy mounted since): the
+		 * others are still the container's, and delete must drain and remove them */
+		if (rc == -ENOENT && !create) {
+			log_debug("cgroup %s: not in %s", cg->path, host->h[i].mnt);
+			continue;
+		}
+		if (rc >= 0)
+			found++;
 		if (rc < 0) {
 			if (!create && rc == -ENOENT)
 				error_set(err, ENOENT, "not in %s", host->h[i].mnt);
@@ -447,6 +456,11 @@ static int v1_create_or_open(struct cgroup *cg, bool create, struct error *err)
 		}
 		if (made[i] > most)
 			most = made[i];
+	}
+	if (!create && found == 0) {
+		v1_host_release(host);
+		free(host);
+		return error_set(err, ENOENT, "open cgroup %s: in no hierarchy", cg->path);
 	}
 	if (create)
 		cg->created_levels = most;
@@ -509,7 +523,11 @@ static int v1_enter(const struct cgroup *cg, pid_t pid, struct error *err)
 
 	snprintf(buf, sizeof(buf), "%d", (int)pid);
 	for (size_t i = 0; i < host->n; i++) {
-		int rc = write_leaf(&host->h[i], "cgroup.procs", buf);
+		int rc;
+
+		if (host->h[i].leaf_fd < 0)
+			continue; /* not in this hierarchy (see v1_create_or_open) */
+		rc = write_leaf(&host->h[i], "cgroup.procs", buf);
 
 		if (rc < 0)
 			return error_set(err, -rc, "move pid %d into %s%s/cgroup.procs", (int)pid,
@@ -528,7 +546,7 @@ static int v1_enter_self(const struct cgroup *cg, struct error *err)
 	for (size_t i = 0; i < host->n; i++) {
 		int rc;
 
-		if (host->h[i].unified)
+		if (host->h[i].unified || host->h[i].leaf_fd < 0)
 			continue;
 		if ((rc = write_leaf(&host->h[i], "tasks", "0")) < 0)
 			return error_set(err, -rc, "enter %s%s/tasks", host->h[i].mnt, cg->path);
@@ -637,27 +655,88 @@ static int collect_pids(int dirfd, pid_t **pids, size_t *n, size_t *cap, int dep
 	return 0;
 }
 
+static int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Every hierarchy: a process moved (or left) in one of them only is still the container's. */
 static int v1_pids(const struct cgroup *cg, pid_t **pids, size_t *n, struct error *err)
 {
 	struct v1_host *host = host_of(cg);
-	struct v1_hier *h = v1_find_legacy(host, "pids");
-	size_t cap = 0;
+	size_t cap = 0, w = 0;
 	int rc;
 
-	if (!h)
-		h = v1_find_legacy(host, "freezer");
-	if (!h)
-		h = &host->h[0];
 	*pids = NULL;
 	*n = 0;
-	rc = collect_pids(h->leaf_fd, pids, n, &cap, 0);
-	if (rc < 0) {
-		free(*pids);
-		*pids = NULL;
-		*n = 0;
-		return error_set(err, -rc, "list the pids of %s%s", h->mnt, cg->path);
+	for (size_t i = 0; i < host->n; i++) {
+		struct v1_hier *h = &host->h[i];
+
+		if (h->leaf_fd < 0)
+			continue;
+		rc = collect_pids(h->leaf_fd, pids, n, &cap, 0);
+		if (rc < 0) {
+			free(*pids);
+			*pids = NULL;
+			*n = 0;
+			return error_set(err, -rc, "list the pids of %s%s", h->mnt, cg->path);
+		}
+	}
+	if (*n == 0)
+		return 0;
+	qsort(*pids, *n, sizeof(pid_t), cmp_pid);
+	for (size_t i = 0; i < *n; i++)
+		if (w == 0 || (*pids)[w - 1] != (*pids)[i])
+			(*pids)[w++] = (*pids)[i];
+	*n = w;
+	return 0;
+}
+
+/* freezer.state THAWED in every cgroup below dirfd (a child frozen on its own stays frozen when its
+ * parent thaws). */
+static int thaw_below(int dirfd, const char *where, int depth, struct error *err)
+{
+	cleanup_dir DIR *d = NULL;
+	struct dirent *e;
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (depth > 64)
+		return error_set(err, ELOOP, "cgroup %s: nested too deep", where);
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		close_quietly(fd);
+		return error_sys(err, "list cgroup %s", where);
+	}
+	while ((e = readdir(d))) {
+		cleanup_close int sub = -1;
+		cleanup_free char *subwhere = NULL;
+		int rc;
+
+		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+			continue;
+		sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (sub < 0)
+			continue; /* removed meanwhile */
+		subwhere = xasprintf("%s/%s", where, e->d_name);
+		rc = write_file_at(sub, "freezer.state", "THAWED", 6);
+		if (rc < 0 && rc != -ENOENT)
+			return error_set(err, -rc, "thaw %s", subwhere);
+		if ((rc = thaw_below(sub, subwhere, depth + 1, err)) < 0)
+			return rc;
 	}
 	return 0;
+}
+
+static int v1_thaw_below(struct cgroup *cg, struct error *err)
+{
+	struct v1_hier *h = freezer_of(cg, NULL);
+	cleanup_free char *where = NULL;
+
+	if (!h || h->leaf_fd < 0)
+		return 0;
+	where = xasprintf("%s%s", h->mnt, cg->path);
+	return thaw_below(h->leaf_fd, where, 0, err);
 }
 
 static int v1_kill(struct cgroup *cg, int sig, struct error *err)
@@ -736,6 +815,17 @@ static int v1_remove(struct cgroup *cg, struct error *err)
 	rc = rel_path(cg, &comps, err);
 	if (rc < 0)
 		return rc;
+	/* what the container made below its own cgroup goes first, deepest first */
+	for (size_t i = 0; i < host->n && cg->created_levels > 0; i++) {
+		cleanup_free char *where = xasprintf("%s%s", host->h[i].mnt, cg->path);
+		struct error e = { 0 };
+
+		if (host->h[i].leaf_fd >= 0 && (rc = cgroup_rmdir_below(host->h[i].leaf_fd, where, &e)) < 0 &&
+		    first == 0) {
+			first = rc;
+			*err = e;
+		}
+	}
 	for (size_t i = 0; i < host->n; i++) {
 		close_quietly(host->h[i].leaf_fd);
 		host->h[i].leaf_fd = -1;
@@ -781,6 +871,7 @@ const struct cgroup_backend cgroup_v1_backend = {
 	.oom_watch = v1_oom_watch,
 	.oom_ack = v1_oom_ack,
 	.oom_kills = v1_oom_kills,
+	.thaw_below = v1_thaw_below,
 	.remove = v1_remove,
 	.release = v1_release,
 };

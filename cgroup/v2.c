@@ -379,6 +379,8 @@ static int v2_remove(struct cgroup *cg, struct error *err)
 	/* A leaf berth did not make is not berth's to remove. */
 	if (cg->created_levels <= 0)
 		return 0;
+	if (cg->leaf_fd >= 0 && cgroup_rmdir_below(cg->leaf_fd, dir, err) < 0)
+		return error_prefix(err, "remove cgroup %s", dir);
 	if (rmdir(dir) < 0 && errno != ENOENT)
 		return error_sys(err, "remove cgroup %s", dir);
 	for (int k = 1; k < cg->created_levels; k++) {

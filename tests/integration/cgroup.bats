@@ -333,6 +333,36 @@ stats() {
 	[ -z "$(cg_dirs)" ]
 }
 
+@test "cgroup: delete removes the cgroups the container made below its own, a frozen one included" {
+	# its own cgroup namespace and a writable cgroup mount: the container makes sub-cgroups, moves a
+	# process two levels down and freezes it there
+	cfg '(.mounts[] | select(.destination == "/sys/fs/cgroup") | .options) |= map(select(. != "ro"))'
+	cfg '.root.readonly = false'
+	if [ $V2 -eq 1 ]; then
+		set_args sh -c 'mkdir -p /sys/fs/cgroup/sub/deeper /sys/fs/cgroup/empty/a/b
+			sleep 1000 & echo $! >/sys/fs/cgroup/sub/deeper/cgroup.procs
+			echo 1 >/sys/fs/cgroup/sub/cgroup.freeze; touch /ready; wait'
+	else
+		set_args sh -c 'for h in freezer memory pids cpu,cpuacct devices blkio systemd; do
+				[ -d /sys/fs/cgroup/$h ] && mkdir -p /sys/fs/cgroup/$h/sub/deeper /sys/fs/cgroup/$h/empty/a/b
+			done
+			sleep 1000 & p=$!
+			for h in freezer memory pids; do echo $p >/sys/fs/cgroup/$h/sub/deeper/cgroup.procs; done
+			echo FROZEN >/sys/fs/cgroup/freezer/sub/freezer.state; touch /ready; wait'
+	fi
+	run_detached
+	for _ in $(seq 50); do [ -e "$BUNDLE/rootfs/ready" ] && break; sleep 0.1; done
+	[ -e "$BUNDLE/rootfs/ready" ]
+	local sub
+	if [ $V2 -eq 1 ]; then sub=/sys/fs/cgroup/berth/$CID/sub/deeper; else sub=/sys/fs/cgroup/freezer/berth/$CID/sub/deeper; fi
+	[ -n "$(cat "$sub/cgroup.procs")" ]
+	run rt delete --force "$CID"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -z "$(cg_dirs)" ]
+	[ ! -e "$ROOT/$CID" ]
+}
+
 @test "cgroup: systemd-style paths map onto cgroupfs" {
 	cfg ".linux.cgroupsPath = \"machine.slice:berth:$CID\""
 	set_args sleep 100

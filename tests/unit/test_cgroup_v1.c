@@ -506,6 +506,100 @@ START_TEST(blkio_weight_without_a_proportional_scheduler_is_refused)
 }
 END_TEST
 
+
+static void write_host(const char *file, const char *val)
+{
+	ck_assert_msg(write_file_at(AT_FDCWD, file, val, strlen(val)) == 0, "write %s", file);
+}
+
+/* A process left in the memory leaf only (moved out in the pids hierarchy, whose leaf a failed
+ * delete already removed): reopening still finds the cgroup, and destroy drains and removes it all. */
+START_TEST(destroy_drains_every_hierarchy_and_a_retry_finishes)
+{
+	cleanup_free char *path = cg_path("drain", "c");
+	cleanup_free char *top = cg_path("drain", NULL);
+	cleanup_free char *pids_leaf = xasprintf("/sys/fs/cgroup/pids%s", path);
+	struct cgroup *made, *cg = NULL;
+	struct error err = { 0 };
+	char buf[32];
+	pid_t pid;
+	int rc;
+
+	if (!is_v1_host())
+		return;
+	made = create_cg(path);
+	pid = spawn_in(made, sleep_forever, NULL);
+	snprintf(buf, sizeof(buf), "%d", (int)pid);
+	write_host("/sys/fs/cgroup/pids/cgroup.procs", buf);
+	ck_assert_int_eq(rmdir(pids_leaf), 0);
+	rc = cgroup_open(path, made->created_levels, &cg, &err);
+	ck_assert_msg(rc == 0, "open: %s", err.msg);
+	rc = cgroup_destroy(cg, &err);
+	ck_assert_msg(rc == 0, "destroy: %s", err.msg);
+	ck_assert_int_eq(wait_status(pid), SIGKILL);
+	for (size_t i = 0; i < ARRAY_SIZE(hiers); i++)
+		ck_assert_msg(!exists_in(hiers[i], top), "%s left in %s", top, hiers[i]);
+	/* gone everywhere: now it is "removed already" */
+	cgroup_free(cg);
+	cg = NULL;
+	ck_assert_int_eq(cgroup_open(path, made->created_levels, &cg, &err), -ENOENT);
+	free_cg(made);
+}
+END_TEST
+
+static int freeze_in_sub(void *arg)
+{
+	const char *sub = arg;
+	cleanup_free char *procs = xasprintf("%s/cgroup.procs", sub);
+	cleanup_free char *state = xasprintf("%s/freezer.state", sub);
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%d", (int)getpid());
+	if (write_file_at(AT_FDCWD, procs, buf, strlen(buf)) < 0)
+		return 98;
+	if (write_file_at(AT_FDCWD, state, "FROZEN", 6) < 0)
+		return 97;
+	for (;;)
+		pause();
+	return 0;
+}
+
+/* What the container made below its cgroup goes at destroy, deepest first, a frozen child too. */
+START_TEST(destroy_removes_sub_cgroups_and_thaws_a_frozen_one)
+{
+	cleanup_free char *path = cg_path("subs", "c");
+	cleanup_free char *top = cg_path("subs", NULL);
+	cleanup_free char *sub = xasprintf("/sys/fs/cgroup/freezer%s/x/y", path);
+	cleanup_free char *mem_sub = xasprintf("/sys/fs/cgroup/memory%s/x/y/z", path);
+	cleanup_free char *state = NULL;
+	struct cgroup *cg;
+	struct error err = { 0 };
+	pid_t pid;
+	int rc;
+
+	if (!is_v1_host())
+		return;
+	cg = create_cg(path);
+	ck_assert_int_eq(mkdir_p(sub, 0755), 0);
+	ck_assert_int_eq(mkdir_p(mem_sub, 0755), 0);
+	pid = spawn_in(cg, freeze_in_sub, sub);
+	for (int i = 0; i < 200; i++) {
+		free(state);
+		state = read_host("freezer", strstr(sub, path), "freezer.state");
+		if (strcmp(state, "FROZEN") == 0)
+			break;
+		usleep(10000);
+	}
+	ck_assert_str_eq(state, "FROZEN");
+	rc = cgroup_destroy(cg, &err);
+	ck_assert_msg(rc == 0, "destroy: %s", err.msg);
+	ck_assert_int_eq(wait_status(pid), SIGKILL);
+	for (size_t i = 0; i < ARRAY_SIZE(hiers); i++)
+		ck_assert_msg(!exists_in(hiers[i], top), "%s left in %s", top, hiers[i]);
+	free_cg(cg);
+}
+END_TEST
+
 START_TEST(realtime_budget_below_the_root)
 {
 	/* a realtime budget needs one in the parent: only the root has it here */
@@ -918,6 +1012,8 @@ int main(void)
 	tcase_add_test(tc, set_writes_every_field);
 	tcase_add_test(tc, blkio_weight_without_a_proportional_scheduler_is_refused);
 	tcase_add_test(tc, realtime_budget_below_the_root);
+	tcase_add_test(tc, destroy_drains_every_hierarchy_and_a_retry_finishes);
+	tcase_add_test(tc, destroy_removes_sub_cgroups_and_thaws_a_frozen_one);
 	tcase_add_test(tc, errors_name_the_field_and_the_file);
 	tcase_add_test(tc, enter_moves_the_pid_everywhere);
 	tcase_add_test(tc, enter_self_moves_the_caller_into_every_v1_hierarchy);
