@@ -10,6 +10,7 @@ struct cgroup {
 	int leaf_fd;  /* O_DIRECTORY fd of the cgroup2 leaf for CLONE_INTO_CGROUP: v2's, or the unified
 		       * hierarchy's on a hybrid host; -1 when there is none */
 	int created_levels; /* trailing components of path berth made (the most over v1 hierarchies) */
+	bool leaf_existed;  /* create found the leaf already there (in some hierarchy): not ours below */
 	void *priv;   /* the backend's own data (v1: its hierarchies) */
 };
 

@@ -62,6 +62,20 @@ static int check_path(const char *path, struct error *err)
 	return 0;
 }
 
+static int check_empty(struct cgroup *cg, struct error *err)
+{
+	cleanup_free pid_t *pids = NULL;
+	size_t n = 0;
+	int r = cg->be->pids(cg, &pids, &n, err);
+
+	if (r < 0)
+		return error_prefix(err, "cgroup %s", cg->path);
+	if (n > 0)
+		return error_set(err, 0, "cgroup %s is not empty: %zu process(es) there already (pid %d), "
+				 "another container's?", cg->path, n, (int)pids[0]);
+	return 0;
+}
+
 int cgroup_create(const char *path, const struct spec_resources *r, struct cgroup **out, struct error *err)
 {
 	const struct cgroup_backend *be = probe_backend(err);
@@ -78,6 +92,14 @@ int cgroup_create(const char *path, const struct spec_resources *r, struct cgrou
 	if ((ret = be->create(cg, err)) < 0) {
 		cgroup_free(cg);
 		return error_prefix(err, "cgroup %s", path);
+	}
+	/* as runc: a cgroup with processes is another container's (deleting ours would kill them) */
+	if (cg->leaf_existed && (ret = check_empty(cg, err)) < 0) {
+		struct error ignored = { 0 };
+
+		be->remove(cg, &ignored); /* only levels made now: the leaf was there */
+		cgroup_free(cg);
+		return ret;
 	}
 	if (r && (ret = be->set(cg, r, false, err)) < 0) {
 		struct error ignored = { 0 };

@@ -456,6 +456,8 @@ static int v1_create_or_open(struct cgroup *cg, bool create, struct error *err)
 		}
 		if (made[i] > most)
 			most = made[i];
+		if (create && made[i] == 0)
+			cg->leaf_existed = true;
 	}
 	if (!create && found == 0) {
 		v1_host_release(host);
@@ -816,7 +818,7 @@ static int v1_remove(struct cgroup *cg, struct error *err)
 	if (rc < 0)
 		return rc;
 	/* what the container made below its own cgroup goes first, deepest first */
-	for (size_t i = 0; i < host->n && cg->created_levels > 0; i++) {
+	for (size_t i = 0; i < host->n && cg->created_levels > 0 && !cg->leaf_existed; i++) {
 		cleanup_free char *where = xasprintf("%s%s", host->h[i].mnt, cg->path);
 		struct error e = { 0 };
 

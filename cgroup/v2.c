@@ -178,6 +178,7 @@ static int v2_create(struct cgroup *cg, struct error *err)
 	/* O_RDONLY, not O_PATH: clone3(CLONE_INTO_CGROUP) refuses O_PATH fds. */
 	cg->leaf_fd = steal_fd(&cur);
 	cg->created_levels = made;
+	cg->leaf_existed = made == 0;
 	cg->priv = steal_pointer(&dir);
 	return 0;
 fail:
@@ -379,7 +380,7 @@ static int v2_remove(struct cgroup *cg, struct error *err)
 	/* A leaf berth did not make is not berth's to remove. */
 	if (cg->created_levels <= 0)
 		return 0;
-	if (cg->leaf_fd >= 0 && cgroup_rmdir_below(cg->leaf_fd, dir, err) < 0)
+	if (cg->leaf_fd >= 0 && !cg->leaf_existed && cgroup_rmdir_below(cg->leaf_fd, dir, err) < 0)
 		return error_prefix(err, "remove cgroup %s", dir);
 	if (rmdir(dir) < 0 && errno != ENOENT)
 		return error_sys(err, "remove cgroup %s", dir);

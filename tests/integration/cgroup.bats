@@ -363,6 +363,26 @@ stats() {
 	[ ! -e "$ROOT/$CID" ]
 }
 
+@test "cgroup: a second container into a cgroup that has processes is refused, the first one untouched" {
+	cfg ".linux.cgroupsPath = \"/berth-test-$CID/shared\""
+	set_args sleep 100
+	run_detached
+	local first=$CID pid
+	pid=$(rt state "$first" | jq -r .pid)
+	CID=$first-2
+	run run_detached
+	[ "$status" -ne 0 ]
+	[[ "$output" =~ "cgroup /berth-test-$first/shared is not empty" ]]
+	[ ! -e "$ROOT/$CID" ]
+	# the first container and its cgroup are as they were
+	kill -0 "$pid"
+	grep -q "/berth-test-$first/shared\$" "/proc/$pid/cgroup"
+	[ "$(rt state "$first" | jq -r .status)" = running ]
+	rt delete --force "$first"
+	CID=$first
+	[ -z "$(cg_dirs)" ]
+}
+
 @test "cgroup: systemd-style paths map onto cgroupfs" {
 	cfg ".linux.cgroupsPath = \"machine.slice:berth:$CID\""
 	set_args sleep 100
