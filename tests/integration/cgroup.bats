@@ -282,6 +282,13 @@ stats() {
 	else
 		[ "$(cat "$(cg_file cpu.cfs_quota_us)")" = 50000 ]
 	fi
+	# runc's spelling of the flag
+	rt update --cpu-share 512 "$CID"
+	if [ $V2 -eq 1 ]; then
+		[ "$(cat "$(cg_file cpu.weight)")" = 59 ]
+	else
+		[ "$(cat "$(cg_file cpu.shares)")" = 512 ]
+	fi
 	# the flags read a zero the same way
 	rt update --memory 0 --pids-limit 0 --blkio-weight 0 --cpu-shares 0 "$CID"
 	[ "$(stats | jq .data.memory.usage.limit)" -eq 67108864 ]
