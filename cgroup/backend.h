@@ -26,6 +26,9 @@ struct cgroup_backend {
 	/* Write the fields set in r; update: a live change (memory checkBeforeUpdate applies). */
 	int (*set)(struct cgroup *cg, const struct spec_resources *r, bool update, struct error *err);
 	int (*enter)(const struct cgroup *cg, pid_t pid, struct error *err);
+	/* Point the leaves at rel below them (checked: relative, no "." or ".."): in every hierarchy
+	 * (ctrl NULL), or in the one of controller ctrl ("name=X" for a named one; v1 only). */
+	int (*use_sub)(struct cgroup *cg, const char *ctrl, const char *rel, struct error *err);
 	/* From the new process itself, single-threaded, in the hierarchies CLONE_INTO_CGROUP does not
 	 * reach (v1); NULL when clone3 places it everywhere (v2). */
 	int (*enter_self)(const struct cgroup *cg, struct error *err);

@@ -171,6 +171,69 @@ int cgroup_enter(const struct cgroup *cg, pid_t pid, struct error *err)
 	return cg->be->enter(cg, pid, err);
 }
 
+/* A sub-cgroup path: relative to the container's cgroup (a leading '/' means the same), no ".", ".."
+ * or empty component. *rel points into path; "" is the container's own cgroup. */
+static int sub_path(const char *spec, const char *path, const char **rel, struct error *err)
+{
+	path += strspn(path, "/");
+	*rel = path;
+	for (const char *c = path; *c;) {
+		const char *end = strchrnul(c, '/');
+		size_t len = end - c;
+
+		if ((len == 1 && c[0] == '.') || (len == 2 && c[0] == '.' && c[1] == '.') ||
+		    (len == 0 && *end))
+			return error_set(err, EINVAL, "--cgroup %s: a path below the container's cgroup, "
+					 "without \".\", \"..\" or an empty component", spec);
+		c = *end ? end + 1 : end;
+	}
+	return 0;
+}
+
+int cgroup_use_sub(struct cgroup *cg, char *const *specs, struct error *err)
+{
+	cleanup_strv char **seen = xzalloc(sizeof(char *));
+	bool plain = false;
+	int r;
+
+	for (char *const *s = specs; s && *s; s++) {
+		const char *colon = strchr(*s, ':'), *rel;
+
+		if (!colon) {
+			if (plain || specs[1])
+				return error_set(err, EINVAL, "--cgroup %s: a path for every controller cannot "
+						 "be combined with another --cgroup", *s);
+			plain = true;
+			if ((r = sub_path(*s, *s, &rel, err)) < 0)
+				return r;
+			if (*rel && (r = cg->be->use_sub(cg, NULL, rel, err)) < 0)
+				return error_prefix(err, "--cgroup %s", *s);
+			continue;
+		}
+		if ((r = sub_path(*s, colon + 1, &rel, err)) < 0)
+			return r;
+		cleanup_free char *ctrls = xstrndup(*s, colon - *s);
+		char *save = NULL, *ctrl;
+
+		if (!*ctrls || ctrls[strlen(ctrls) - 1] == ',' || strstr(ctrls, ",,") || ctrls[0] == ',')
+			return error_set(err, EINVAL, "--cgroup %s: an empty controller name", *s);
+		for (ctrl = strtok_r(ctrls, ",", &save); ctrl; ctrl = strtok_r(NULL, ",", &save)) {
+			size_t k = strv_length(seen);
+
+			for (size_t i = 0; i < k; i++)
+				if (!strcmp(seen[i], ctrl))
+					return error_set(err, EINVAL, "--cgroup %s: controller %s given twice",
+							 *s, ctrl);
+			seen = xrealloc(seen, (k + 2) * sizeof(char *));
+			seen[k] = xstrdup(ctrl);
+			seen[k + 1] = NULL;
+			if (*rel && (r = cg->be->use_sub(cg, ctrl, rel, err)) < 0)
+				return error_prefix(err, "--cgroup %s", *s);
+		}
+	}
+	return 0;
+}
+
 int cgroup_update(struct cgroup *cg, const struct spec_resources *r, struct error *err)
 {
 	int ret = cg->be->check(r, err);

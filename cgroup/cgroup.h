@@ -54,6 +54,11 @@ int cgroup_enter(const struct cgroup *cg, pid_t pid, struct error *err);
  * parent writing the pid instead waits for an RCU grace period (milliseconds). */
 int cgroup_enter_self(const struct cgroup *cg, struct error *err);
 
+/* exec --cgroup, as runc 1.2: each spec "PATH" (every hierarchy) or "CTRL[,CTRL...]:PATH" (v1) names
+ * an existing cgroup below the container's; cg's leaves then point there, so a process spawned
+ * with cg lands in it. NULL-terminated specs. */
+int cgroup_use_sub(struct cgroup *cg, char *const *specs, struct error *err);
+
 /* Apply a change to a live cgroup (berth update): only the fields set in r. */
 int cgroup_update(struct cgroup *cg, const struct spec_resources *r, struct error *err);
 

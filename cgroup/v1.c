@@ -556,6 +556,65 @@ static int v1_enter_self(const struct cgroup *cg, struct error *err)
 	return 0;
 }
 
+static bool cpuset_empty(int fd)
+{
+	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		cleanup_free char *v = NULL;
+
+		if (read_file_at(fd, files[i], &v, NULL, 1 << 16) >= 0 && strspn(v, " \n") == strlen(v))
+			return true;
+	}
+	return false;
+}
+
+static bool hier_matches(const struct v1_hier *h, const char *ctrl)
+{
+	if (strncmp(ctrl, "name=", 5) == 0)
+		return h->name && !strcmp(h->name, ctrl + 5);
+	return !h->unified && v1_hier_has(h, ctrl);
+}
+
+/* Every hierarchy (ctrl NULL) must have rel, except the named and unified ones, which keep the
+ * container's own cgroup where the container made no such sub-cgroup. */
+static int v1_use_sub(struct cgroup *cg, const char *ctrl, const char *rel, struct error *err)
+{
+	struct v1_host *host = host_of(cg);
+	bool found = false;
+
+	for (size_t i = 0; i < host->n; i++) {
+		struct v1_hier *h = &host->h[i];
+		int fd;
+
+		if (ctrl && !hier_matches(h, ctrl))
+			continue;
+		found = true;
+		if (h->leaf_fd < 0)
+			continue;
+		fd = openat(h->leaf_fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0 && errno == ENOENT && !ctrl && (h->unified || !h->ctrls[0]))
+			continue;
+		if (fd < 0)
+			return error_sys(err, "open cgroup %s%s/%s", h->mnt, cg->path, rel);
+		if (v1_hier_has(h, "cpuset") && !h->unified && cpuset_empty(fd)) {
+			close(fd);
+			/* the kernel's ENOSPC at the move would not say why */
+			return error_set(err, 0, "cgroup %s%s/%s has no cpuset.cpus or cpuset.mems (copy its "
+					 "parent's first)", h->mnt, cg->path, rel);
+		}
+		close(h->leaf_fd);
+		h->leaf_fd = fd;
+		if (h->unified) {
+			close_quietly(cg->leaf_fd);
+			cg->leaf_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+		}
+	}
+	if (!found)
+		return error_set(err, ENOENT, "no cgroup hierarchy of controller %s", ctrl);
+	return 0;
+}
+
 static struct v1_hier *freezer_of(const struct cgroup *cg, struct error *err)
 {
 	struct v1_hier *h = v1_find_legacy(host_of(cg), "freezer");
@@ -865,6 +924,7 @@ const struct cgroup_backend cgroup_v1_backend = {
 	.set = v1_set,
 	.enter = v1_enter,
 	.enter_self = v1_enter_self,
+	.use_sub = v1_use_sub,
 	.freeze = v1_freeze,
 	.is_frozen = v1_is_frozen,
 	.pids = v1_pids,

@@ -210,6 +210,27 @@ static int v2_enter(const struct cgroup *cg, pid_t pid, struct error *err)
 	return 0;
 }
 
+static int v2_use_sub(struct cgroup *cg, const char *ctrl, const char *rel, struct error *err)
+{
+	char *dir;
+	int fd;
+
+	if (ctrl)
+		return error_set(err, EINVAL, "a controller can be named on cgroup v1 only (this host is v2)");
+	dir = xasprintf("%s/%s", v2_dir(cg), rel);
+	fd = openat(cg->leaf_fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		error_sys(err, "open cgroup %s", dir);
+		free(dir);
+		return -err->errnum;
+	}
+	close(cg->leaf_fd);
+	cg->leaf_fd = fd;
+	free(cg->priv);
+	cg->priv = dir;
+	return 0;
+}
+
 static int read_frozen(int fd)
 {
 	char buf[512];
@@ -423,6 +444,7 @@ const struct cgroup_backend cgroup_v2_backend = {
 	.oom_watch = v2_oom_watch,
 	.oom_ack = v2_oom_ack,
 	.oom_kills = v2_oom_kills,
+	.use_sub = v2_use_sub,
 	.remove = v2_remove,
 	.release = v2_release,
 };

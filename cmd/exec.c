@@ -73,8 +73,8 @@ static int take_repeated(const struct repeated *rep, const struct opt *opts, int
 int cmd_exec(const struct command *cmd, const struct global_opts *g, int argc, char **argv)
 {
 	struct exec_opts o = { .root = g->root };
-	cleanup_free char **env = NULL, **gids = NULL, **caps = NULL;
-	const char *unused = NULL, *sub_cgroup = NULL;
+	cleanup_free char **env = NULL, **gids = NULL, **caps = NULL, **subs = NULL;
+	const char *unused = NULL;
 	const struct opt opts[] = {
 		{ "console-socket", 0, OPT_STRING, &o.console_socket, "unix socket that receives the pty master" },
 		{ "cwd", 0, OPT_STRING, &o.cwd, "current working directory in the container" },
@@ -91,13 +91,15 @@ int cmd_exec(const struct command *cmd, const struct global_opts *g, int argc, c
 		{ "cap", 'c', OPT_STRING, &unused, "add a capability, e.g. CAP_NET_ADMIN (repeatable)" },
 		{ "preserve-fds", 0, OPT_INT, &o.preserve_fds, "pass N more fds (from fd 3) to the process" },
 		{ "ignore-paused", 0, OPT_BOOL, &o.ignore_paused, "exec even when the container is paused" },
-		{ "cgroup", 0, OPT_STRING, &sub_cgroup, "sub-cgroup to run in (not supported)" },
+		{ "cgroup", 0, OPT_STRING, &unused,
+		  "run in this sub-cgroup of the container's: PATH, or CTRL[,CTRL]:PATH on v1 (repeatable)" },
 		{ NULL, 0, 0, NULL, NULL },
 	};
 	const struct repeated rep[] = {
 		{ "env", 'e', &env },
 		{ "additional-gids", 'g', &gids },
 		{ "cap", 'c', &caps },
+		{ "cgroup", 0, &subs },
 		{ NULL, 0, NULL },
 	};
 	struct error err = { 0 };
@@ -108,9 +110,6 @@ int cmd_exec(const struct command *cmd, const struct global_opts *g, int argc, c
 		return 1;
 	if (i >= argc)
 		return cmd_fail("exec: container id cannot be empty");
-	if (sub_cgroup)
-		return cmd_fail("exec: --cgroup %s: not supported (berth runs exec'd processes in the container's "
-				"own cgroup)", sub_cgroup);
 	o.id = argv[i];
 	if (!o.process_path && i + 1 >= argc)
 		return cmd_fail("exec: a command to run, or --process, is required");
@@ -120,6 +119,7 @@ int cmd_exec(const struct command *cmd, const struct global_opts *g, int argc, c
 	o.env = env;
 	o.additional_gids = gids;
 	o.caps = caps;
+	o.cgroup_subs = subs;
 	/* CVE-2019-5736: what the container may exec of ours is a sealed copy, never the host binary */
 	if (exec_ensure_sealed_self(&err) < 0)
 		return cmd_fail("exec: %s", err.msg);

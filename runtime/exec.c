@@ -278,6 +278,10 @@ static int load_container(struct exec_ctx *c, struct error *err)
 		return r;
 	if (c->st.cgroup_path && (r = container_cgroup_open(&c->st, &c->cg, err)) < 0)
 		return error_prefix(err, "container \"%s\"", o->id);
+	if (o->cgroup_subs && o->cgroup_subs[0] && !c->cg)
+		return error_set(err, EINVAL, "--cgroup: container \"%s\" has no cgroup", o->id);
+	if (c->cg && o->cgroup_subs && (r = cgroup_use_sub(c->cg, o->cgroup_subs, err)) < 0)
+		return r;
 	return open_namespaces(c, err);
 }
 

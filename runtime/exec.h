@@ -24,6 +24,7 @@ struct exec_opts {
 	bool ignore_paused;
 	const char *pid_file;
 	int preserve_fds;
+	char **cgroup_subs;	    /* --cgroup: NULL-terminated specs (cgroup_use_sub), or NULL */
 };
 
 /* Run the process; unless detached wait for it: *exit_status is its code, or 128+signal. */

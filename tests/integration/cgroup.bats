@@ -296,6 +296,51 @@ stats() {
 	[ "$(stats | jq .data.pids.limit)" -eq 0 ]
 }
 
+@test "cgroup: exec --cgroup runs the process in a sub-cgroup the container made (runc 1.2's forms)" {
+	cfg '(.mounts[] | select(.destination == "/sys/fs/cgroup") | .options) |= map(select(. != "ro"))'
+	set_args sh -c 'for d in /sys/fs/cgroup /sys/fs/cgroup/*; do
+			[ -L "$d" ] || [ ! -e "$d/cgroup.procs" ] || mkdir "$d/sub"
+		done
+		c=/sys/fs/cgroup/cpuset; [ -e $c/sub/cpuset.cpus ] && cat $c/cpuset.cpus >$c/sub/cpuset.cpus &&
+			cat $c/cpuset.mems >$c/sub/cpuset.mems
+		touch /dev/shm/ready; sleep 100'
+	run_detached
+	for _ in $(seq 50); do rt exec "$CID" test -e /dev/shm/ready && break; sleep 0.1; done
+	run rt exec --cgroup sub "$CID" cat /proc/self/cgroup
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -z "$(grep -v ':/sub$' <<<"$output")" ]
+	rt exec -d --cgroup /sub --pid-file "$BATS_TEST_TMPDIR/p" "$CID" sleep 5
+	grep -q "/berth/$CID/sub\$" "/proc/$(cat "$BATS_TEST_TMPDIR/p")/cgroup"
+	if [ $V2 -eq 0 ]; then
+		run rt exec --cgroup memory,pids:sub --cgroup name=systemd:/sub "$CID" cat /proc/self/cgroup
+		[ "$status" -eq 0 ]
+		grep -q '^[0-9]*:memory:/sub$' <<<"$output"
+		grep -q '^[0-9]*:pids:/sub$' <<<"$output"
+		grep -q '^[0-9]*:name=systemd:/sub$' <<<"$output"
+		grep -q '^[0-9]*:cpu:/$' <<<"$output"
+		rt exec "$CID" mkdir /sys/fs/cgroup/cpuset/bare
+		run rt exec --cgroup cpuset:bare "$CID" true
+		[ "$status" -ne 0 ]
+		[[ "$output" =~ "has no cpuset.cpus or cpuset.mems" ]]
+		run rt exec --cgroup nosuchctrl:sub "$CID" true
+		[ "$status" -ne 0 ]
+		[[ "$output" =~ "nosuchctrl" ]]
+	else
+		run rt exec --cgroup memory:sub "$CID" true
+		[ "$status" -ne 0 ]
+		[[ "$output" =~ "cgroup v1 only" ]]
+	fi
+	run rt exec --cgroup nosuch "$CID" true
+	[ "$status" -ne 0 ]
+	[[ "$output" =~ "--cgroup nosuch" ]]
+	run rt exec --cgroup ../x "$CID" true
+	[ "$status" -ne 0 ]
+	[[ "$output" =~ "--cgroup ../x" ]]
+	run rt exec --cgroup sub --cgroup memory:sub "$CID" true
+	[ "$status" -ne 0 ]
+}
+
 @test "cgroup: ps lists the container's pids, as json and through ps" {
 	set_args sh -c 'sleep 100 & sleep 100 & wait'
 	run_detached
