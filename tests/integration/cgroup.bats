@@ -269,9 +269,11 @@ stats() {
 		| .linux.resources.blockIO = {weight: 0, leafWeight: 0}'
 	run_detached
 	[ "$(stats | jq .data.pids.limit)" -eq 0 ] # max
-	local unlimited
-	unlimited=$(stats | jq .data.memory.usage.limit)
-	[ "$unlimited" -gt 1099511627776 ]
+	if [ $V2 -eq 1 ]; then
+		[ "$(cat "$(cg_file memory.max)")" = max ]
+	else
+		[ "$(cat "$(cg_file memory.limit_in_bytes)")" -gt 1099511627776 ]
+	fi
 	! grep -q "deprecated" "$BATS_TEST_TMPDIR/ctr.err"
 	# `docker update --memory 64m --memory-swap 128m`, then `docker update --cpus 0.5`, as docker sends them
 	rt update -r - "$CID" <<-'EOF'
