@@ -33,6 +33,9 @@ struct v1_hier *v1_find(const struct v1_host *host, const char *ctrl);
 struct v1_hier *v1_find_legacy(const struct v1_host *host, const char *ctrl);
 struct v1_hier *v1_find_unified(const struct v1_host *host);
 bool v1_hier_has(const struct v1_hier *h, const char *ctrl);
+/* s split at any of sep's characters, empty fields dropped; and membership in such a vector. */
+char **v1_split(const char *s, const char *sep);
+bool v1_strv_has(char *const *v, const char *s);
 
 /* Read a small file of the leaf, trailing newline stripped. */
 int v1_read(const struct v1_hier *h, const char *file, char **out);
