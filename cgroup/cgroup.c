@@ -322,10 +322,11 @@ static int rmdir_below(int dirfd, const char *where, int depth, struct error *er
 {
 	cleanup_dir DIR *d = NULL;
 	struct dirent *e;
-	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd;
 
 	if (depth > 64)
 		return error_set(err, ELOOP, "cgroup %s: nested too deep", where);
+	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0 || !(d = fdopendir(fd))) {
 		close_quietly(fd);
 		return error_sys(err, "list cgroup %s", where);
