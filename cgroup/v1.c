@@ -172,8 +172,6 @@ static int v1_create_or_open(struct cgroup *cg, bool create, struct error *err)
 		if (rc >= 0)
 			found++;
 		if (rc < 0) {
-			if (!create && rc == -ENOENT)
-				error_set(err, ENOENT, "not in %s", host->h[i].mnt);
 			if (create) {
 				for (size_t k = 0; k <= i; k++) {
 					struct error ignored = { 0 };
