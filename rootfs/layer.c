@@ -343,13 +343,14 @@ static int apply_entry(struct archive *a, struct archive_entry *e, int rootfd, c
 	struct stat st;
 	bool exists = fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0;
 	/* A removal, a new directory or symlink may change what later parent paths resolve to. */
+	cleanup_close int owned = -1;
 	if (exists || type == AE_IFDIR || type == AE_IFLNK) {
-		pfd = dup(pc->fd);
+		owned = dup(pc->fd);
 		parent_cache_drop(pc);
-		if (pfd < 0)
+		if (owned < 0)
 			return error_sys(err, "layer entry %s: dup", path);
+		pfd = owned;
 	}
-	cleanup_close int owned = pfd != pc->fd ? pfd : -1;
 	if (exists && !(type == AE_IFDIR && S_ISDIR(st.st_mode))) {
 		r = remove_at(pfd, base, path, err);
 		if (r < 0)

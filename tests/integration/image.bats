@@ -212,3 +212,32 @@ unpack_and_run() {
 	[[ "$output" == *"decompression bomb"* ]]
 	assert_no_rootfs
 }
+
+# An OCI archive whose index points at MANIFEST (a JSON text): malformed_oci OUT.tar MANIFEST
+malformed_oci() {
+	local d=$BATS_TEST_TMPDIR/mal h
+	rm -rf "$d" && mkdir -p "$d/blobs/sha256"
+	h=$(printf '%s' "$2" | sha256sum | cut -d' ' -f1)
+	printf '%s' "$2" >"$d/blobs/sha256/$h"
+	jq -nc --arg d "sha256:$h" --argjson s "${#2}" '{schemaVersion: 2, manifests: [{digest: $d, size: $s,
+		mediaType: "application/vnd.oci.image.manifest.v1+json"}]}' >"$d/index.json"
+	tar -C "$d" -cf "$1" .
+}
+
+@test "image load, unpack, run --image: malformed OCI manifests fail with a clear error, no crash" {
+	local m i=0
+	for m in '{"schemaVersion": 2, "layers": 5}' 'not json' '{"config": {"digest": "sha256:x"}}' \
+		'{"config": {"digest": "sha256:'"$(printf %064d 0)"'", "size": 2}, "layers": []}'; do
+		malformed_oci "$BATS_TEST_TMPDIR/m$i.tar" "$m"
+		for cmd in "image unpack $BATS_TEST_TMPDIR/m$i.tar $OUT" "image load $BATS_TEST_TMPDIR/m$i.tar" \
+			"run --image $BATS_TEST_TMPDIR/m$i.tar --name $CID"; do
+			run "$BERTH" --root "$ROOT" $cmd
+			echo "$cmd: $status $output"
+			[ "$status" -eq 1 ]
+			[[ "$output" == *"manifest"* || "$output" == *"config"* ]]
+			[[ "$output" != *"free"* ]]
+		done
+		assert_no_rootfs
+		i=$((i + 1))
+	done
+}
