@@ -65,6 +65,12 @@ int image_store_open(const char *root, struct image_store *s, struct error *err)
 	return 0;
 }
 
+void image_store_unlock(struct image_store *s)
+{
+	close_quietly(s->lock_fd);
+	s->lock_fd = -1;
+}
+
 void image_store_close(struct image_store *s)
 {
 	close_quietly(s->lock_fd);

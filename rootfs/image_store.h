@@ -18,6 +18,9 @@ struct image_store {
 /* Open (creating) the store and take its lock: load, rm and run-create are serialised. */
 int image_store_open(const char *root, struct image_store *s, struct error *err);
 void image_store_close(struct image_store *s);
+/* Let go of the lock early: work on image content (mounting, copying, reading its /etc) is done without
+ * it, once a reference (a container's image file) keeps the layers from `image rm`. */
+void image_store_unlock(struct image_store *s);
 
 /* Load an archive: each layer unpacked once by diff_id (an existing one is reused), then the record.
  * *existed: the image was there already (nothing written but new names). */

@@ -235,24 +235,29 @@ static void cache_store(struct image_store *s, const struct image_record *rec, c
 		unlinkat(dfd, tmp, 0);
 }
 
+/* containers/<id>/image: the image id and its layers, which image rm keeps while this file is there. */
+static int write_users_line(const struct image_record *rec, int cfd, struct error *err)
+{
+	cleanup_free char *line = xasprintf("%s\n", rec->id);
+
+	for (char **l = rec->layers; *l; l++) {
+		char *next = xasprintf("%s%s\n", line, *l);
+		free(line);
+		line = next;
+	}
+	return write_file_new(cfd, "image", line, err);
+}
+
 /* fs: an overlay context, or -1 to copy the layers. */
 static int fill_container(struct image_store *s, const struct image_record *rec,
 			  const struct image_run_opts *o, int fs, int cfd, const char *cdir,
 			  struct error *err)
 {
 	struct image_config cfg = { 0 };
-	cleanup_free char *users_line = xasprintf("%s\n", rec->id);
 	cleanup_free char *cache = cache_name(o->cmd), *cache_path = NULL, *cached = NULL;
 	cleanup_close int rootfd = -1;
 	int r;
 
-	for (char **l = rec->layers; *l; l++) {
-		char *next = xasprintf("%s%s\n", users_line, *l);
-		free(users_line);
-		users_line = next;
-	}
-	if ((r = write_file_new(cfd, "image", users_line, err)) < 0)
-		return r;
 	if (mkdirat(cfd, "rootfs", 0755) < 0)
 		return error_sys(err, "create %s/rootfs", cdir);
 	cache_path = xasprintf("images/%s/%s", rec->id + 7, cache);
@@ -309,6 +314,10 @@ int image_store_container_create(const struct image_run_opts *o, char **bundle, 
 		r = error_sys(err, "fsopen overlay");
 	else if ((cfd = open(cdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		r = error_sys(err, "open %s", cdir);
+	if (r == 0)
+		r = write_users_line(&rec, cfd, err);
+	/* the image file keeps the layers from image rm: the rest, on image content, without the lock */
+	image_store_unlock(&s);
 	if (r == 0)
 		r = fill_container(&s, &rec, o, fs, cfd, cdir, err);
 	if (r < 0) {
@@ -392,8 +401,11 @@ int image_store_unpack(const char *root, const char *name, const char *bundle, c
 		r = error_sys(err, "open %s", tmp);
 		goto out;
 	}
-	if ((r = image_store_copy_layers(&s, rec.layers, rootfd, err)) < 0 ||
-	    (r = write_config(&cfg, cmd, rootfd, bfd, NULL, err)) < 0)
+	if ((r = image_store_copy_layers(&s, rec.layers, rootfd, err)) < 0)
+		goto out;
+	/* the copy is ours: its /etc is read without the lock */
+	image_store_unlock(&s);
+	if ((r = write_config(&cfg, cmd, rootfd, bfd, NULL, err)) < 0)
 		goto out;
 	if (renameat(bfd, tname, bfd, "rootfs") < 0) {
 		r = error_sys(err, "rename %s to %s/rootfs", tmp, bundle);

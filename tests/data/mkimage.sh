@@ -12,6 +12,8 @@
 #   --format docker-oci  the newer docker form: an OCI layout plus manifest.json pointing into blobs/
 #   --nested          OCI: index.json -> a nested multi-platform index (arm64 absent, amd64, unknown/unknown)
 #   --stop-signal S   config.StopSignal
+#   --passwd fifo|dev|symlink|huge  busybox: a third layer making /etc/passwd a FIFO, a device node
+#                     (1:5), a symlink to /tmp/berth-hostile/passwd, or a 5 MiB (sparse) file
 set -euo pipefail
 
 prog=${0##*/}
@@ -19,7 +21,7 @@ die() {
 	echo "$prog: $*" >&2
 	exit 1
 }
-format=oci corrupt= ref=busybox:test user= zstd=0 nested=0 stopsig=
+format=oci corrupt= ref=busybox:test user= zstd=0 nested=0 stopsig= passwd=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--format) format=$2; shift 2 ;;
@@ -29,7 +31,8 @@ while [ $# -gt 0 ]; do
 	--zstd) zstd=1; shift ;;
 	--nested) nested=1; shift ;;
 	--stop-signal) stopsig=$2; shift 2 ;;
-	-h | --help) sed -n '2,14s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	--passwd) passwd=$2; shift 2 ;;
+	-h | --help) sed -n '2,16s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	-*) die "unknown flag $1" ;;
 	*) break ;;
 	esac
@@ -64,6 +67,19 @@ busybox_layers() {
 	if [ "$zstd" = 1 ]; then
 		zstd -q --rm "$work/l2.tar"
 		layers=("$work/l1.tar.gz" "$work/l2.tar.zst")
+	fi
+	if [ -n "$passwd" ]; then
+		local p=$work/l3
+		mkdir -p "$p/etc"
+		case $passwd in
+		fifo) mkfifo "$p/etc/passwd" ;;
+		dev) mknod "$p/etc/passwd" c 1 5 ;;
+		symlink) ln -s /tmp/berth-hostile/passwd "$p/etc/passwd" ;;
+		huge) truncate -s 5M "$p/etc/passwd" ;;
+		*) die "unknown --passwd $passwd" ;;
+		esac
+		"${T[@]}" --sparse -C "$p" -cf "$work/l3.tar" etc/passwd
+		layers+=("$work/l3.tar")
 	fi
 }
 

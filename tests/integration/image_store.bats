@@ -295,3 +295,33 @@ VIEW='cd / && find bin etc opq meta marker -xdev | sort | while read -r f; do
 	run rt run --image busybox:other -- cat /marker
 	[ "$output" = layer2 ]
 }
+
+@test "run --image, image unpack: an image /etc/passwd that is a FIFO, a device, a symlink or huge is refused" {
+	local kind
+	mkdir -p /tmp/berth-hostile
+	echo 'nobody:x:4242:4242::/:/bin/sh' >/tmp/berth-hostile/passwd
+	for kind in fifo dev symlink huge; do
+		BERTH=$BERTH "$MKIMAGE" --user nobody --passwd $kind --ref pw:$kind "$BATS_TEST_TMPDIR/$kind.tar" \
+			busybox >/dev/null
+		# a hang would hold the store lock: image ls must answer meanwhile
+		timeout 30 "$BERTH" --root "$ROOT" run --image "$BATS_TEST_TMPDIR/$kind.tar" --name "$CID" -- id \
+			>"$BATS_TEST_TMPDIR/out" 2>&1 &
+		local pid=$!
+		sleep 1
+		run timeout 10 "$BERTH" --root "$ROOT" image ls
+		[ "$status" -eq 0 ] || { echo "$kind: image ls blocked: $status"; return 1; }
+		wait $pid && status=0 || status=$?
+		output=$(cat "$BATS_TEST_TMPDIR/out")
+		echo "$kind: $status $output"
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"the image's /etc/passwd is "* ]]
+		[[ "$output" != *4242* ]]
+		assert_gone "$CID"
+		run timeout 30 "$BERTH" image unpack "$BATS_TEST_TMPDIR/$kind.tar" "$BATS_TEST_TMPDIR/u-$kind"
+		echo "unpack $kind: $status $output"
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"the image's /etc/passwd is "* ]]
+		[ ! -e "$BATS_TEST_TMPDIR/u-$kind/rootfs" ]
+	done
+	rm -f /tmp/berth-hostile/passwd
+}
