@@ -24,6 +24,10 @@ int layer_path_clean(const char *name, char **out, struct error *err);
  * A bare ".wh." or a ".wh." name with a "/" is rejected. */
 int layer_path_whiteout(const char *clean, enum layer_whiteout *kind, char **target, struct error *err);
 
+/* An entry's owner as the tar header gives it: 0 to 2^32-2 ((uid_t)-1 means "unchanged" to chown, and
+ * a larger value would be truncated, 2^32 to root); else an error naming the entry. */
+int layer_check_ids(const char *path, int64_t uid, int64_t gid, struct error *err);
+
 /* Split a cleaned path into its parent ("" for the root) and its last component. */
 void layer_path_split(const char *clean, char **parent, char **base);
 

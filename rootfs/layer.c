@@ -450,6 +450,8 @@ int layer_apply(struct archive *a, int rootfd, enum layer_mode mode, struct laye
 			r = layer_path_clean(name, &path, err);
 		if (r == 0)
 			r = layer_path_whiteout(path, &kind, &target, err);
+		if (r == 0 && kind == LAYER_WH_NONE)
+			r = layer_check_ids(*path ? path : "/", archive_entry_uid(e), archive_entry_gid(e), err);
 		if (r == 0 && kind != LAYER_WH_NONE)
 			parent_cache_drop(&pc);
 		if (r == 0)

@@ -5,6 +5,7 @@
 #                   OUT.tar KIND
 #   KIND busybox: the busybox rootfs in 2 layers (gzip, then plain tar with a whiteout and an opaque dir)
 #   KIND dotdot|abs|dotlink|hardlink|whsymlink|barewh|dirsymlink|bomb: a hostile image (hostile_layers)
+#   KIND uid2p32|gid2p32|uidm1|neguid: an entry owned by uid 2^32, gid 2^32, uid 2^32-1, uid -1 (pax)
 #   --corrupt digest  flip a byte in the last layer blob (size unchanged)
 #   --corrupt size    announce the last layer one byte larger than it is
 #   --corrupt diffid  a wrong rootfs.diff_ids entry for the last layer in the config
@@ -115,6 +116,14 @@ hostile_layers() {
 		truncate -s 128M "$s/zeros"
 		"${T[@]}" -C "$s" -cf - zeros | gzip -9 >"$work/h.tar.gz"
 		layers=("$work/h.tar.gz"); return ;;
+	uid2p32 | gid2p32 | uidm1 | neguid)
+		local u=0 g=0
+		case $kind in uid2p32) u=4294967296 ;; gid2p32) g=4294967296 ;; uidm1) u=4294967295 ;; neguid) u=-1 ;; esac
+		# GNU tar refuses such owners: python's tarfile writes them as pax headers
+		python3 -c 'import io, sys, tarfile
+t = tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT)
+i = tarfile.TarInfo("x"); i.size = 2; i.uid = int(sys.argv[2]); i.gid = int(sys.argv[3]); i.mtime = 1700000000
+t.addfile(i, io.BytesIO(b"x\n")); t.close()' "$work/h.tar" "$u" "$g" ;;
 	*) die "unknown KIND $kind" ;;
 	esac
 	layers+=("$work/h.tar")

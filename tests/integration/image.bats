@@ -241,3 +241,20 @@ malformed_oci() {
 		i=$((i + 1))
 	done
 }
+
+@test "image unpack, run --image: an entry owned by uid or gid 2^32, 2^32-1 or -1 is refused naming it" {
+	local kind
+	for kind in uid2p32 gid2p32 uidm1 neguid; do
+		mkimage "$BATS_TEST_TMPDIR/$kind.tar" $kind
+		run "$BERTH" image unpack "$BATS_TEST_TMPDIR/$kind.tar" "$OUT"
+		echo "$kind: $status $output"
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"layer entry x: "[ug]"id "*" out of range"* ]]
+		assert_no_rootfs
+		run "$BERTH" --root "$ROOT" run --image "$BATS_TEST_TMPDIR/$kind.tar" --name "$CID" -- true
+		echo "run --image $kind: $status $output"
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"layer entry x: "[ug]"id "*" out of range"* ]]
+		[ -z "$(ls -A "$ROOT/.images/layers")" ]
+	done
+}

@@ -80,6 +80,21 @@ START_TEST(clean_rejects_dotdot)
 }
 END_TEST
 
+START_TEST(owner_ids_in_range)
+{
+	struct error err = { 0 };
+
+	ck_assert_int_eq(layer_check_ids("a", 0, 0, &err), 0);
+	ck_assert_int_eq(layer_check_ids("a", 4294967294LL, 4294967294LL, &err), 0);
+	ck_assert_int_eq(layer_check_ids("a", 4294967296LL, 0, &err), -EINVAL);
+	ck_assert_str_eq(err.msg, "layer entry a: uid 4294967296 out of range (0 to 4294967294)");
+	ck_assert_int_eq(layer_check_ids("a", 4294967295LL, 0, &err), -EINVAL);
+	ck_assert_int_eq(layer_check_ids("a", -1, 0, &err), -EINVAL);
+	ck_assert_int_eq(layer_check_ids("b", 0, 4294967296LL, &err), -EINVAL);
+	ck_assert_str_eq(err.msg, "layer entry b: gid 4294967296 out of range (0 to 4294967294)");
+}
+END_TEST
+
 START_TEST(whiteout_kinds)
 {
 	struct error err = { 0 };
@@ -304,6 +319,7 @@ static Suite *layer_suite(void)
 	tcase_add_test(tc, clean_normalises);
 	tcase_add_test(tc, clean_rejects_dotdot);
 	tcase_add_test(tc, whiteout_kinds);
+	tcase_add_test(tc, owner_ids_in_range);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("apply");
 	tcase_add_checked_fixture(tc, setup, teardown);
