@@ -45,12 +45,17 @@ int image_store_open(const char *root, struct image_store *s, struct error *err)
 	s->dirfd = open(s->path, DIR_FLAGS);
 	if (s->dirfd < 0) {
 		/* the first use: make the store */
-		if (mkdir(s->path, 0711) < 0 && errno != EEXIST)
+		if (mkdir(s->path, 0700) < 0 && errno != EEXIST)
 			return error_sys(err, "create %s", s->path);
 		s->dirfd = open(s->path, DIR_FLAGS);
 		if (s->dirfd < 0)
 			return error_sys(err, "open %s", s->path);
 	}
+	/* root-only: below are image files and container roots with setuid files and device nodes that
+	 * a host user must not reach (an older store was 0711) */
+	struct stat st;
+	if (fstat(s->dirfd, &st) < 0 || ((st.st_mode & 077) && fchmod(s->dirfd, 0700) < 0))
+		return error_sys(err, "chmod 0700 %s", s->path);
 	s->lock_fd = openat(s->dirfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (s->lock_fd < 0)
 		return error_sys(err, "open %s/lock", s->path);
@@ -60,7 +65,7 @@ int image_store_open(const char *root, struct image_store *s, struct error *err)
 	/* under the lock: a second first user waits for these */
 	if ((r = mkdir_here(s->dirfd, "layers", 0700, err)) < 0 ||
 	    (r = mkdir_here(s->dirfd, "images", 0700, err)) < 0 ||
-	    (r = mkdir_here(s->dirfd, "containers", 0711, err)) < 0)
+	    (r = mkdir_here(s->dirfd, "containers", 0700, err)) < 0)
 		return error_prefix(err, "image store %s", s->path);
 	return 0;
 }

@@ -133,7 +133,8 @@ static int make_container_dir(struct image_store *s, const char *id, const char 
 		if (cfd < 0)
 			return error_sys(err, "open %s/containers", s->path);
 	}
-	if (mkdirat(cfd, id, 0711) == 0)
+	/* the overlay keeps setuid and devices for the container: no host user may reach it */
+	if (mkdirat(cfd, id, 0700) == 0)
 		return 0;
 	if (errno == EEXIST)
 		return error_set(err, EEXIST, "%s exists already (berth delete --force %s removes it)", cdir,

@@ -13,6 +13,8 @@
 #   --format docker-oci  the newer docker form: an OCI layout plus manifest.json pointing into blobs/
 #   --nested          OCI: index.json -> a nested multi-platform index (arm64 absent, amd64, unknown/unknown)
 #   --stop-signal S   config.StopSignal
+#   --layer DIR       busybox: one more layer on top, DIR as it is (owners, modes, devices, xattrs);
+#                     repeatable, applied in order
 #   --passwd fifo|dev|symlink|huge  busybox: a third layer making /etc/passwd a FIFO, a device node
 #                     (1:5), a symlink to /tmp/berth-hostile/passwd, or a 5 MiB (sparse) file
 set -euo pipefail
@@ -22,7 +24,7 @@ die() {
 	echo "$prog: $*" >&2
 	exit 1
 }
-format=oci corrupt= ref=busybox:test user= zstd=0 nested=0 stopsig= passwd=
+format=oci corrupt= ref=busybox:test user= zstd=0 nested=0 stopsig= passwd= extra=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--format) format=$2; shift 2 ;;
@@ -33,7 +35,8 @@ while [ $# -gt 0 ]; do
 	--nested) nested=1; shift ;;
 	--stop-signal) stopsig=$2; shift 2 ;;
 	--passwd) passwd=$2; shift 2 ;;
-	-h | --help) sed -n '2,16s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	--layer) extra+=("$(realpath "$2")"); shift 2 ;;
+	-h | --help) sed -n '2,18s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	-*) die "unknown flag $1" ;;
 	*) break ;;
 	esac
@@ -82,6 +85,13 @@ busybox_layers() {
 		"${T[@]}" --sparse -C "$p" -cf "$work/l3.tar" etc/passwd
 		layers+=("$work/l3.tar")
 	fi
+	local i=0 d
+	for d in "${extra[@]}"; do
+		i=$((i + 1))
+		tar --numeric-owner --xattrs --xattrs-include='*' --sort=name --mtime=@1700000000 \
+			-C "$d" -cf "$work/x$i.tar" .
+		layers+=("$work/x$i.tar")
+	done
 }
 
 # One hostile layer (two for whsymlink); the host paths they aim at are under /tmp/berth-hostile.

@@ -57,6 +57,7 @@ teardown() {
 	done
 	# a failed test must not leave an overlay mounted under the temp dir
 	for m in $(host_mounts_here | sort -r); do umount -l "$m" 2>/dev/null || true; done
+	[ -z "${SUID_TOP:-}" ] || rm -rf "$SUID_TOP"
 }
 
 # Nothing of container $1 left: no store dir, no state dir, no mount.
@@ -324,4 +325,44 @@ VIEW='cd / && find bin etc opq meta marker -xdev | sort | while read -r f; do
 		[ ! -e "$BATS_TEST_TMPDIR/u-$kind/rootfs" ]
 	done
 	rm -f /tmp/berth-hostile/passwd
+}
+
+@test "run --image: a host user cannot reach the container's setuid files or devices; setuid works inside" {
+	local x=$BATS_TEST_TMPDIR/x top
+	mkdir -p "$x/bin" "$x/dev2"
+	# sysc 107: geteuid on x86_64
+	cp "$(build_helper sysc -static)" "$x/bin/sysc" && chown 0:0 "$x/bin/sysc" && chmod 4755 "$x/bin/sysc"
+	mknod -m 666 "$x/dev2/zero" c 1 5 && chmod 755 "$x"
+	BERTH=$BERTH "$MKIMAGE" --layer "$x" --ref suid:test "$BATS_TEST_TMPDIR/s.tar" busybox >/dev/null
+	# a state root whose parents every user may traverse
+	top=$(mktemp -d /tmp/berth-suid.XXXXXX) && chmod 755 "$top" && SUID_TOP=$top
+	ROOT=$top/state STORE=$top/state/.images
+	bg_run --image "$BATS_TEST_TMPDIR/s.tar" --name "$CID" -- sleep 100
+	local r=$STORE/containers/$CID/rootfs
+	[ -u "$r/bin/sysc" ] && [ -c "$r/dev2/zero" ]
+	# su, not setpriv: setpriv keeps root's capabilities until its exec, so the lookup would pass
+	run su nobody -s /bin/sh -c "$r/bin/sysc 107"
+	echo "host exec: $status $output"
+	[ "$status" -ne 0 ]
+	[[ "$output" != *"ok 0"* ]]
+	run su nobody -s /bin/sh -c "head -c 1 $r/dev2/zero | od -An -tx1"
+	echo "host device: $status $output"
+	[[ "$output" != *00* ]]
+	run su nobody -s /bin/sh -c "ls $STORE/layers"
+	[ "$status" -ne 0 ]
+	[ "$(stat -c %a "$STORE")" = 700 ]
+	[ "$(stat -c %a "$STORE/containers/$CID")" = 700 ]
+	# inside, a setuid-root file still gives euid 0 to an unprivileged process (without no_new_privs)
+	echo '{"args": ["/bin/sysc", "107"], "user": {"uid": 65534, "gid": 65534}, "cwd": "/",
+		"noNewPrivileges": false}' >"$BATS_TEST_TMPDIR/p.json"
+	run rt exec --process "$BATS_TEST_TMPDIR/p.json" "$CID"
+	echo "inside: $status $output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "ok 0" ]
+	run rt exec -u 65534:65534 "$CID" sh -c 'id -u; head -c 1 /dev2/zero | od -An -tx1'
+	echo "inside device: $status $output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == "65534"*"00"* ]]
+	rt delete --force "$CID"
+	rm -rf "$top"
 }
