@@ -31,10 +31,17 @@ int layer_check_ids(const char *path, int64_t uid, int64_t gid, struct error *er
 /* Split a cleaned path into its parent ("" for the root) and its last component. */
 void layer_path_split(const char *clean, char **parent, char **base);
 
+/* --max-size when not given: the largest real images (CUDA, ML) expand to a few tens of GB. */
+#define IMAGE_MAX_SIZE_DEFAULT (64ull << 30)
+
 struct layer_limits {
-	uint64_t max_size;	/* total uncompressed bytes written across all layers; 0 = no cap */
-	uint64_t written;	/* running total */
+	uint64_t max_size;	/* cap on the expanded (uncompressed tar) bytes of all layers; 0 = no cap */
+	uint64_t written;	/* running total of file data written */
+	uint64_t expanded;	/* running total of uncompressed tar bytes */
 };
+
+/* --max-size: bytes, or a number with a K, M, G or T suffix (powers of 1024); "0" for no cap. */
+int image_parse_size(const char *s, uint64_t *out);
 
 enum layer_mode {
 	LAYER_MODE_FLAT,	/* layers stacked in one directory: whiteouts delete */

@@ -53,6 +53,7 @@ struct image_run_opts {
 	const char *id;		/* the container id */
 	char *const *cmd;	/* replaces the image's Cmd, or NULL */
 	bool copy;		/* copy the layers instead of mounting an overlay */
+	uint64_t max_size;	/* loading a file: cap on its expanded layers, 0 = none */
 };
 
 /* Make containers/<id>: the image file, rootfs (overlay mounted, or a copy), config.json. *bundle gets

@@ -302,7 +302,7 @@ int image_store_container_create(const struct image_run_opts *o, char **bundle, 
 	if ((r = image_store_open(o->root, &s, err)) < 0)
 		goto out;
 	if (stat(o->image, &st) == 0 && S_ISREG(st.st_mode))
-		r = image_store_load(&s, o->image, o->ref, 0, &rec, &existed, err);
+		r = image_store_load(&s, o->image, o->ref, o->max_size, &rec, &existed, err);
 	else
 		r = image_store_find(&s, o->image, &rec, err);
 	if (r < 0)

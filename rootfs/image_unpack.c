@@ -9,6 +9,34 @@
 #include "rootfs/image.h"
 #include "runtime/util.h"
 
+int image_parse_size(const char *s, uint64_t *out)
+{
+	static const char units[] = "KMGT";
+	char *end;
+	unsigned long long n;
+	const char *u;
+
+	errno = 0;
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -EINVAL;
+	n = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -EINVAL;
+	if (*end) {
+		if (end[1] && !(end[1] == 'i' && end[2] == 'B' && !end[3]) && !(end[1] == 'B' && !end[2]))
+			return -EINVAL;
+		if (!(u = strchr(units, end[0] & ~0x20)) || !*u)
+			return -EINVAL;
+		for (const char *k = units; k <= u; k++) {
+			if (n > UINT64_MAX / 1024)
+				return -ERANGE;
+			n *= 1024;
+		}
+	}
+	*out = n;
+	return 0;
+}
+
 static int unpack_into(struct image_source *src, const struct image_unpack_opts *opt, int bundlefd,
 		       const char *tmpname, struct error *err)
 {

@@ -172,7 +172,7 @@ static int copy_data(struct archive *a, int fd, const char *path, struct layer_l
 			*end = (uint64_t)off + len;
 		lim->written += len;
 		if (lim->max_size && lim->written > lim->max_size)
-			return error_set(err, EFBIG, "layer entry %s: unpacked size exceeds the cap of %llu bytes",
+			return error_set(err, EFBIG, "layer entry %s: unpacked size exceeds the cap of %llu bytes (--max-size)",
 					 path, (unsigned long long)lim->max_size);
 		if (pwrite(fd, buf, len, off) != (ssize_t)len)
 			return error_set(err, errno ? errno : EIO, "writing %s", path);

@@ -5,6 +5,7 @@
 #                   OUT.tar KIND
 #   KIND busybox: the busybox rootfs in 2 layers (gzip, then plain tar with a whiteout and an opaque dir)
 #   KIND dotdot|abs|dotlink|hardlink|whsymlink|barewh|dirsymlink|bomb: a hostile image (hostile_layers)
+#   KIND zeros64: one gzip layer holding 64 MiB of zeros (legitimate, but 1000:1)
 #   KIND uid2p32|gid2p32|uidm1|neguid: an entry owned by uid 2^32, gid 2^32, uid 2^32-1, uid -1 (pax)
 #   --corrupt digest  flip a byte in the last layer blob (size unchanged)
 #   --corrupt size    announce the last layer one byte larger than it is
@@ -121,9 +122,9 @@ hostile_layers() {
 		rmdir "$s/d"; ln -s /tmp/berth-hostile "$s/d"; mkdir "$s/e"; echo x >"$s/e/pwned"
 		"${T[@]}" -C "$s" -cf "$work/h.tar" --transform 's,^e/,d/,' d e/pwned
 		layers=("$work/h0.tar") ;;
-	bomb)
-		# 128 MiB of zeros, about 128 KiB gzipped
-		truncate -s 128M "$s/zeros"
+	bomb | zeros64)
+		# 128 MiB (64 MiB) of zeros, about 128 KiB (64 KiB) gzipped
+		truncate -s "$([ "$kind" = bomb ] && echo 128M || echo 64M)" "$s/zeros"
 		"${T[@]}" -C "$s" -cf - zeros | gzip -9 >"$work/h.tar.gz"
 		layers=("$work/h.tar.gz"); return ;;
 	uid2p32 | gid2p32 | uidm1 | neguid)

@@ -95,6 +95,31 @@ START_TEST(owner_ids_in_range)
 }
 END_TEST
 
+START_TEST(max_size_parsed)
+{
+	uint64_t n = 1;
+
+	ck_assert_int_eq(image_parse_size("0", &n), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(image_parse_size("123", &n), 0);
+	ck_assert_uint_eq(n, 123);
+	ck_assert_int_eq(image_parse_size("100M", &n), 0);
+	ck_assert_uint_eq(n, 100ull << 20);
+	ck_assert_int_eq(image_parse_size("64g", &n), 0);
+	ck_assert_uint_eq(n, 64ull << 30);
+	ck_assert_int_eq(image_parse_size("2TiB", &n), 0);
+	ck_assert_uint_eq(n, 2ull << 40);
+	ck_assert_int_eq(image_parse_size("1KB", &n), 0);
+	ck_assert_uint_eq(n, 1024);
+	ck_assert_int_lt(image_parse_size("12X", &n), 0);
+	ck_assert_int_lt(image_parse_size("-1", &n), 0);
+	ck_assert_int_lt(image_parse_size("", &n), 0);
+	ck_assert_int_lt(image_parse_size("M", &n), 0);
+	ck_assert_int_lt(image_parse_size("5Mx", &n), 0);
+	ck_assert_int_lt(image_parse_size("99999999999T", &n), 0);
+}
+END_TEST
+
 START_TEST(whiteout_kinds)
 {
 	struct error err = { 0 };
@@ -320,6 +345,7 @@ static Suite *layer_suite(void)
 	tcase_add_test(tc, clean_rejects_dotdot);
 	tcase_add_test(tc, whiteout_kinds);
 	tcase_add_test(tc, owner_ids_in_range);
+	tcase_add_test(tc, max_size_parsed);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("apply");
 	tcase_add_checked_fixture(tc, setup, teardown);
