@@ -48,9 +48,19 @@ enum layer_mode {
 	LAYER_MODE_OVERLAY,	/* one directory per layer: overlayfs whiteouts and opaque xattrs */
 };
 
-/* Apply one layer (a tar stream opened on a) onto rootfd, confined to it. */
-int layer_apply(struct archive *a, int rootfd, enum layer_mode mode, struct layer_limits *lim,
-		struct error *err);
+/* Where a layer goes. OVERLAY: root is the layer's own (empty) directory, and lowers the directories of
+ * the layers below it, top first: entry paths resolve through the merged view of them all (symlinks
+ * followed inside the root, as applying the layers in order would), missing parents are made with the
+ * attributes of the lower directory, and a hardlink to a lower file copies that file up. */
+struct layer_target {
+	int root;
+	enum layer_mode mode;
+	const int *lowers;
+	size_t n_lowers;
+};
+
+/* Apply one layer (a tar stream opened on a) onto t->root, confined to it. */
+int layer_apply(struct archive *a, const struct layer_target *t, struct layer_limits *lim, struct error *err);
 
 /* An opened image archive with one chosen image; layers can be applied in any order, any number of times. */
 struct image_source;
@@ -75,10 +85,11 @@ size_t image_source_n_layers(const struct image_source *s);
 const char *image_source_diff_id(const struct image_source *s, size_t i);
 /* Stream layer i onto rootfd, every check done (blob digest and size, diff_id, caps; lim NULL: the source's
  * own, from opts.max_size). FLAT: whiteouts delete.
- * OVERLAY: rootfd is an empty directory for this layer alone; whiteouts become overlayfs whiteouts
- * (char device 0:0) and opaque dirs get the xattr trusted.overlay.opaque="y". */
+ * OVERLAY: rootfd is an empty directory for this layer alone, over lowers (the directories of the layers
+ * below, top first; see struct layer_target); whiteouts become overlayfs whiteouts (char device 0:0) and
+ * opaque dirs get the xattr trusted.overlay.opaque="y". */
 int image_source_apply_layer(struct image_source *s, size_t i, int rootfd, enum layer_mode mode,
-			     struct layer_limits *lim, struct error *err);
+			     const int *lowers, size_t n_lowers, struct layer_limits *lim, struct error *err);
 
 /* Resolve an image config User ("name", "uid", "uid:gid", "name:group", NULL = root) through rootfd's
  * /etc/passwd and /etc/group (read inside rootfd). *gids gets the additional groups listing the user

@@ -422,9 +422,11 @@ const char *image_source_diff_id(const struct image_source *s, size_t i)
 }
 
 int image_source_apply_layer(struct image_source *s, size_t i, int rootfd, enum layer_mode mode,
-			     struct layer_limits *lim, struct error *err)
+			     const int *lowers, size_t n_lowers, struct layer_limits *lim, struct error *err)
 {
+	struct layer_target t = { rootfd, mode, lowers, n_lowers };
+
 	if (i >= s->n)
 		return error_set(err, EINVAL, "layer %zu: the image has %zu layers", i, s->n);
-	return image_stream_layer(&s->o, &s->layers[i], rootfd, mode, lim ?: &s->lim, err);
+	return image_stream_layer(&s->o, &s->layers[i], &t, lim ?: &s->lim, err);
 }

@@ -11,8 +11,10 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <nettle/sha2.h>
 
 #include "rootfs/image.h"
+#include "rootfs/image_internal.h"
 #include "runtime/util.h"
 
 #define RECORD_MAX (1 << 20)
@@ -165,6 +167,32 @@ static void remove_temporaries(struct image_store *s)
 	}
 }
 
+char **image_store_chain_ids(char *const *diff_ids)
+{
+	size_t n = strv_length(diff_ids);
+	char **v = xzalloc((n + 1) * sizeof(char *));
+
+	for (size_t i = 0; i < n; i++) {
+		struct sha256_ctx h;
+		uint8_t d[SHA256_DIGEST_SIZE];
+		char hex[7 + 65];
+
+		if (i == 0) {
+			v[i] = xstrdup(diff_ids[i]);
+			continue;
+		}
+		/* OCI: ChainID(L0..Ln) = sha256(ChainID(L0..Ln-1) + " " + DiffID(Ln)) */
+		sha256_init(&h);
+		sha256_update(&h, strlen(v[i - 1]), (const uint8_t *)v[i - 1]);
+		sha256_update(&h, 1, (const uint8_t *)" ");
+		sha256_update(&h, strlen(diff_ids[i]), (const uint8_t *)diff_ids[i]);
+		sha256_digest(&h, sizeof(d), d);
+		image_sha256_hex(d, hex);
+		v[i] = xstrdup(hex);
+	}
+	return v;
+}
+
 /* Inodes with several links, counted once. */
 struct seen {
 	ino_t *v;
@@ -211,8 +239,8 @@ static uint64_t tree_size(int dirfd, struct seen *links)
 }
 
 /* Unpack layer i into layers/.tmp-XXXXXX in overlay form, then rename it to layers/<hex>. */
-static int unpack_layer(struct image_store *s, struct image_source *src, size_t i, const char *hex,
-			struct layer_limits *lim, struct error *err)
+static int unpack_layer_on(struct image_store *s, struct image_source *src, size_t i, const char *hex,
+			   const int *lowers, size_t n_lowers, struct layer_limits *lim, struct error *err)
 {
 	cleanup_free char *tmp = xasprintf("%s/layers/.tmp-XXXXXX", s->path);
 	cleanup_free char *final = xasprintf("layers/%s", hex);
@@ -229,7 +257,7 @@ static int unpack_layer(struct image_store *s, struct image_source *src, size_t 
 	if (fd < 0 || layers < 0 || fchmod(fd, 0755) < 0)
 		r = error_sys(err, "open %s", tmp);
 	else
-		r = image_source_apply_layer(src, i, fd, LAYER_MODE_OVERLAY, lim, err);
+		r = image_source_apply_layer(src, i, fd, LAYER_MODE_OVERLAY, lowers, n_lowers, lim, err);
 	if (r == 0 && renameat(layers, name, s->dirfd, final) < 0)
 		r = error_sys(err, "rename %s to %s/%s", tmp, s->path, final);
 	if (r < 0) {
@@ -240,6 +268,30 @@ static int unpack_layer(struct image_store *s, struct image_source *src, size_t 
 		return r;
 	}
 	return 0;
+}
+
+/* Layer i on top of the layers below it (chain[0..i-1]), into layers/<chain[i] hex>. */
+static int unpack_layer(struct image_store *s, struct image_source *src, size_t i, char *const *chain,
+			struct layer_limits *lim, struct error *err)
+{
+	int *lowers = xzalloc((i + 1) * sizeof(int));
+	size_t k;
+	int r = 0;
+
+	for (k = 0; k < i; k++) {
+		cleanup_free char *p = xasprintf("layers/%s", chain[i - 1 - k] + 7);
+		lowers[k] = openat(s->dirfd, p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (lowers[k] < 0) {
+			r = error_sys(err, "open %s/%s", s->path, p);
+			break;
+		}
+	}
+	if (r == 0)
+		r = unpack_layer_on(s, src, i, chain[i] + 7, lowers, i, lim, err);
+	while (k-- > 0)
+		close(lowers[k]);
+	free(lowers);
+	return r;
 }
 
 static int remove_unused_layers(struct image_store *s, struct error *err);
@@ -333,6 +385,34 @@ static int write_image(struct image_store *s, struct image_source *src, const st
 	return r;
 }
 
+/* Every layer directory of rec there, unpacking the missing ones from src; *size (when asked) gets the
+ * bytes of the layers. */
+static int ensure_layers(struct image_store *s, struct image_source *src, const struct image_record *rec,
+			 struct layer_limits *lim, uint64_t *size, struct error *err)
+{
+	cleanup_strv char **chain = image_store_chain_ids(rec->layers);
+
+	if (strv_length(rec->layers) != image_source_n_layers(src))
+		return error_set(err, EINVAL, "image %s: %zu layers recorded, %zu in the archive", rec->id,
+				 strv_length(rec->layers), image_source_n_layers(src));
+	for (size_t i = 0; chain[i]; i++) {
+		cleanup_free char *path = xasprintf("layers/%s", chain[i] + 7);
+		cleanup_close int fd = openat(s->dirfd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int r;
+
+		if (fd < 0 && (r = unpack_layer(s, src, i, chain, lim, err)) < 0)
+			return r;
+		if (fd < 0)
+			fd = openat(s->dirfd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0 && size) {
+			struct seen links = { 0 };
+			*size += tree_size(fd, &links);
+			free(links.v);
+		}
+	}
+	return 0;
+}
+
 int image_store_load(struct image_store *s, const char *archive, const char *ref, uint64_t max_size,
 		     struct image_record *rec, bool *existed, struct error *err)
 {
@@ -367,7 +447,9 @@ int image_store_load(struct image_store *s, const char *archive, const char *ref
 				rec->names = strv_add(rec->names, *nm);
 				added = true;
 			}
-		if (added && (r = write_record(s, rec, err)) == 0)
+		/* a layer directory missing (a store from before chain ids): unpacked again */
+		r = ensure_layers(s, src, rec, &lim, NULL, err);
+		if (r == 0 && added && (r = write_record(s, rec, err)) == 0)
 			r = untag_others(s, rec, err);
 		goto out;
 	}
@@ -379,8 +461,6 @@ int image_store_load(struct image_store *s, const char *archive, const char *ref
 	rec->layers = xzalloc((n + 1) * sizeof(char *));
 	for (size_t i = 0; i < n; i++) {
 		const char *diff = image_source_diff_id(src, i);
-		cleanup_free char *path = NULL;
-		cleanup_close int fd = -1;
 
 		if (!digest_ok(diff)) {
 			r = error_set(err, EINVAL, "layer %zu: diff_id %s: expected sha256:<64 hex>", i,
@@ -388,18 +468,9 @@ int image_store_load(struct image_store *s, const char *archive, const char *ref
 			goto out;
 		}
 		rec->layers[i] = xstrdup(diff);
-		path = xasprintf("layers/%s", diff + 7);
-		fd = openat(s->dirfd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0 && (r = unpack_layer(s, src, i, diff + 7, &lim, err)) < 0)
-			goto out;
-		if (fd < 0)
-			fd = openat(s->dirfd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd >= 0) {
-			struct seen links = { 0 };
-			rec->size += tree_size(fd, &links);
-			free(links.v);
-		}
 	}
+	if ((r = ensure_layers(s, src, rec, &lim, &rec->size, err)) < 0)
+		goto out;
 	{
 		size_t len;
 		const char *config = image_source_config_json(src, &len);
@@ -520,7 +591,8 @@ static int remove_unused_layers(struct image_store *s, struct error *err)
 
 		if ((r = read_record(s, *id, &rec, err)) < 0)
 			return r; /* unsure what is used: keep everything */
-		for (char **l = rec.layers; *l; l++)
+		cleanup_strv char **chain = image_store_chain_ids(rec.layers);
+		for (char **l = chain; *l; l++)
 			used = strv_add(used, *l + 7);
 		image_record_free(&rec);
 	}

@@ -38,7 +38,12 @@ int image_store_remove(struct image_store *s, const char *name, bool force, char
 /* The ids of the containers whose rootfs comes from image id (NULL-terminated). */
 char **image_store_users(struct image_store *s, const char *id);
 
-/* Copy the image's layers into dstfd (an empty directory), overlay whiteouts applied, keeping owners,
+/* The chain ids of an image's layers (diff_ids bottom-up): a layer is unpacked on top of the ones below it
+ * (paths resolve through their symlinks), so its directory layers/<hex> is named by its chain, as
+ * containerd names snapshots. */
+char **image_store_chain_ids(char *const *diff_ids);
+
+/* Copy the image's layers (layer directory ids, bottom-up) into dstfd (an empty directory), overlay whiteouts applied, keeping owners,
  * modes, xattrs, hardlinks, symlinks, devices and mtimes: the fallback without overlayfs, and unpack. */
 int image_store_copy_layers(struct image_store *s, char *const *layers, int dstfd, struct error *err);
 

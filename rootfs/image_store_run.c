@@ -145,16 +145,17 @@ static int make_container_dir(struct image_store *s, const char *id, const char 
 /* Overlay lowers, top first; a layer listed twice keeps its top place only (the lower copy is hidden). */
 static char **lowers_of(struct image_store *s, const struct image_record *rec)
 {
-	size_t n = strv_length(rec->layers), k = 0;
+	cleanup_strv char **chain = image_store_chain_ids(rec->layers);
+	size_t n = strv_length(chain), k = 0;
 	char **v = xzalloc((n + 1) * sizeof(char *));
 
 	for (size_t i = n; i-- > 0;) {
 		bool seen = false;
 
 		for (size_t j = n; j-- > i + 1;)
-			seen = seen || strcmp(rec->layers[j], rec->layers[i]) == 0;
+			seen = seen || strcmp(chain[j], chain[i]) == 0;
 		if (!seen)
-			v[k++] = xasprintf("%s/layers/%s", s->path, rec->layers[i] + 7);
+			v[k++] = xasprintf("%s/layers/%s", s->path, chain[i] + 7);
 	}
 	return v;
 }
@@ -236,12 +237,14 @@ static void cache_store(struct image_store *s, const struct image_record *rec, c
 		unlinkat(dfd, tmp, 0);
 }
 
-/* containers/<id>/image: the image id and its layers, which image rm keeps while this file is there. */
+/* containers/<id>/image: the image id and its layer directories (chain ids), which image rm keeps while
+ * this file is there. */
 static int write_users_line(const struct image_record *rec, int cfd, struct error *err)
 {
 	cleanup_free char *line = xasprintf("%s\n", rec->id);
+	cleanup_strv char **chain = image_store_chain_ids(rec->layers);
 
-	for (char **l = rec->layers; *l; l++) {
+	for (char **l = chain; *l; l++) {
 		char *next = xasprintf("%s%s\n", line, *l);
 		free(line);
 		line = next;
@@ -273,8 +276,11 @@ static int fill_container(struct image_store *s, const struct image_record *rec,
 		r = error_sys(err, "open %s/rootfs", cdir);
 		goto out;
 	}
-	if (fs < 0 && (r = image_store_copy_layers(s, rec->layers, rootfd, err)) < 0)
-		goto out;
+	if (fs < 0) {
+		cleanup_strv char **chain = image_store_chain_ids(rec->layers);
+		if ((r = image_store_copy_layers(s, chain, rootfd, err)) < 0)
+			goto out;
+	}
 	if (cached) {
 		r = write_file_new(cfd, "config.json", cached, err);
 		goto out;
@@ -377,6 +383,7 @@ int image_store_unpack(const char *root, const char *name, const char *bundle, c
 	struct image_config cfg = { 0 };
 	cleanup_free char *tmp = xasprintf("%s/.rootfs-XXXXXX", bundle);
 	cleanup_close int bfd = -1, rootfd = -1;
+	cleanup_strv char **chain = NULL;
 	const char *tname = NULL;
 	int r;
 
@@ -402,7 +409,8 @@ int image_store_unpack(const char *root, const char *name, const char *bundle, c
 		r = error_sys(err, "open %s", tmp);
 		goto out;
 	}
-	if ((r = image_store_copy_layers(&s, rec.layers, rootfd, err)) < 0)
+	chain = image_store_chain_ids(rec.layers);
+	if ((r = image_store_copy_layers(&s, chain, rootfd, err)) < 0)
 		goto out;
 	/* the copy is ours: its /etc is read without the lock */
 	image_store_unlock(&s);

@@ -403,8 +403,8 @@ static int check_digests(struct pipe *p, const struct image_layer_ref *l, struct
 	return 0;
 }
 
-int image_stream_layer(struct image_outer *o, const struct image_layer_ref *l, int rootfd,
-		       enum layer_mode mode, struct layer_limits *lim, struct error *err)
+int image_stream_layer(struct image_outer *o, const struct image_layer_ref *l, const struct layer_target *t,
+		       struct layer_limits *lim, struct error *err)
 {
 	struct image_blob *b = image_outer_find(o, l->path);
 	struct pipe *p;
@@ -452,7 +452,7 @@ int image_stream_layer(struct image_outer *o, const struct image_layer_ref *l, i
 	if (archive_read_open(tar, p, NULL, tar_read, NULL) != ARCHIVE_OK)
 		r = error_set(err, EIO, "layer %s: %s", p->name, archive_error_string(tar));
 	if (r == 0)
-		r = layer_apply(tar, rootfd, mode, lim, err);
+		r = layer_apply(tar, t, lim, err);
 	if (r == 0) {
 		/* Let the hasher see the rest: tar padding after the end marker. */
 		const void *buf;

@@ -52,7 +52,7 @@ static int unpack_into(struct image_source *src, const struct image_unpack_opts 
 	if (rootfd < 0 || fchmod(rootfd, 0755) < 0)
 		return error_sys(err, "%s/%s", opt->bundle, tmpname);
 	for (size_t i = 0; i < image_source_n_layers(src) && r == 0; i++)
-		r = image_source_apply_layer(src, i, rootfd, LAYER_MODE_FLAT, &lim, err);
+		r = image_source_apply_layer(src, i, rootfd, LAYER_MODE_FLAT, NULL, 0, &lim, err);
 	if (r < 0)
 		return r;
 	r = image_resolve_user(rootfd, image_source_config(src)->user, &uid, &gid, &gids, &n_gids, err);

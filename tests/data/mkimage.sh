@@ -16,6 +16,7 @@
 #   --stop-signal S   config.StopSignal
 #   --layer DIR       busybox: one more layer on top, DIR as it is (owners, modes, devices, xattrs);
 #                     repeatable, applied in order
+#   --layer-tar FILE  busybox: one more layer on top, FILE as it is (a tar made by hand); after --layer
 #   --passwd fifo|dev|symlink|huge  busybox: a third layer making /etc/passwd a FIFO, a device node
 #                     (1:5), a symlink to /tmp/berth-hostile/passwd, or a 5 MiB (sparse) file
 set -euo pipefail
@@ -25,7 +26,7 @@ die() {
 	echo "$prog: $*" >&2
 	exit 1
 }
-format=oci corrupt= ref=busybox:test user= zstd=0 nested=0 stopsig= passwd= extra=()
+format=oci corrupt= ref=busybox:test user= zstd=0 nested=0 stopsig= passwd= extra=() extra_tars=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--format) format=$2; shift 2 ;;
@@ -37,7 +38,8 @@ while [ $# -gt 0 ]; do
 	--stop-signal) stopsig=$2; shift 2 ;;
 	--passwd) passwd=$2; shift 2 ;;
 	--layer) extra+=("$(realpath "$2")"); shift 2 ;;
-	-h | --help) sed -n '2,18s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	--layer-tar) extra_tars+=("$(realpath "$2")"); shift 2 ;;
+	-h | --help) sed -n '2,19s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	-*) die "unknown flag $1" ;;
 	*) break ;;
 	esac
@@ -91,6 +93,11 @@ busybox_layers() {
 		i=$((i + 1))
 		tar --numeric-owner --xattrs --xattrs-include='*' --sort=name --mtime=@1700000000 \
 			-C "$d" -cf "$work/x$i.tar" .
+		layers+=("$work/x$i.tar")
+	done
+	for d in "${extra_tars[@]}"; do
+		i=$((i + 1))
+		cp "$d" "$work/x$i.tar"
 		layers+=("$work/x$i.tar")
 	done
 }

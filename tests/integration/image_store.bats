@@ -3,6 +3,7 @@
 # overlay of the stored layers (or a copy with BERTH_IMAGE_COPY=1), checked from inside real containers.
 
 load helpers
+load image_corpus
 
 MKIMAGE=$TESTS_TOP/tests/data/mkimage.sh
 
@@ -365,4 +366,32 @@ VIEW='cd / && find bin etc opq meta marker -xdev | sort | while read -r f; do
 	[[ "$output" == "65534"*"00"* ]]
 	rt delete --force "$CID"
 	rm -rf "$top"
+}
+
+@test "run --image (overlay and copy), image unpack FILE and IMAGE: the same tree from layers through symlinks, hardlinks, whiteouts" {
+	mk_corpus
+	local u=$BATS_TEST_TMPDIR/u tree
+	run rt image load "$BATS_TEST_TMPDIR/c.tar"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# the reference: the layers applied in order into one directory
+	run "$BERTH" image unpack "$BATS_TEST_TMPDIR/c.tar" "$u"
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	jq --arg s "$TREE" '.process.args = ["sh", "-c", $s]' "$u/config.json" >"$u/c" && mv "$u/c" "$u/config.json"
+	rt run --bundle "$u" "$CID-flat" >"$BATS_TEST_TMPDIR/flat" </dev/null
+	grep -q '^./usr/lib/hello ' "$BATS_TEST_TMPDIR/flat"
+	grep -q '^./lib2 symbolic link 777 0:0 usr/lib$' "$BATS_TEST_TMPDIR/flat"
+	! grep -q '^./usr/wd/victim ' "$BATS_TEST_TMPDIR/flat"
+	for how in overlay copy store; do
+		case $how in
+		overlay) rt run --image corpus:test -- sh -c "$TREE" >"$BATS_TEST_TMPDIR/$how" </dev/null ;;
+		copy) BERTH_IMAGE_COPY=1 rt run --image corpus:test -- sh -c "$TREE" >"$BATS_TEST_TMPDIR/$how" </dev/null ;;
+		store)
+			rt image unpack corpus:test "$BATS_TEST_TMPDIR/s"
+			jq --arg s "$TREE" '.process.args = ["sh", "-c", $s]' "$BATS_TEST_TMPDIR/s/config.json" \
+				>"$BATS_TEST_TMPDIR/s/c" && mv "$BATS_TEST_TMPDIR/s/c" "$BATS_TEST_TMPDIR/s/config.json"
+			rt run --bundle "$BATS_TEST_TMPDIR/s" "$CID-store" >"$BATS_TEST_TMPDIR/$how" </dev/null ;;
+		esac
+		diff -u "$BATS_TEST_TMPDIR/flat" "$BATS_TEST_TMPDIR/$how" || { echo "$how differs"; return 1; }
+	done
 }
