@@ -126,6 +126,12 @@ struct image_unpack_opts {
 /* Unpack an OCI-layout or docker-archive tarball into bundle/rootfs and write bundle/config.json. */
 int image_unpack(const struct image_unpack_opts *o, struct error *err);
 
+/* A temporary name in a directory no lock guards: "<prefix><pid>.<starttime>-XXXXXX", its owner written in
+ * it (fill the X with mkdtemp). */
+char *image_tmp_name(const char *dir, const char *prefix);
+/* Remove the entries "<prefix>*" of dirfd whose owner process is gone (or unnamed, from an older berth). */
+void image_remove_stale_tmp(int dirfd, const char *prefix);
+
 /* Remove dirfd/name recursively without following symlinks. */
 int layer_remove_tree(int dirfd, const char *name, struct error *err);
 

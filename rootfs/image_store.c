@@ -34,6 +34,30 @@ static int mkdir_here(int dirfd, const char *name, mode_t mode, struct error *er
 	return 0;
 }
 
+static void remove_temporaries(struct image_store *s);
+static int remove_unused_layers(struct image_store *s, struct error *err);
+
+/* Set while a load or rm changes layers/ and images/ (always under the lock): its temporaries, and the
+ * layers it unpacked before dying with no image to use them, are removed by the next store command. */
+#define DIRTY "dirty"
+
+static void store_dirty(struct image_store *s)
+{
+	int fd = openat(s->dirfd, DIRTY, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	close_quietly(fd);
+}
+
+/* Temporaries and unused layers gone, then the mark. */
+static void store_recover(struct image_store *s)
+{
+	struct error ignored;
+
+	remove_temporaries(s);
+	if (remove_unused_layers(s, &ignored) == 0)
+		unlinkat(s->dirfd, DIRTY, 0);
+}
+
 int image_store_open(const char *root, struct image_store *s, struct error *err)
 {
 	cleanup_free char *abs = NULL;
@@ -69,6 +93,9 @@ int image_store_open(const char *root, struct image_store *s, struct error *err)
 	    (r = mkdir_here(s->dirfd, "images", 0700, err)) < 0 ||
 	    (r = mkdir_here(s->dirfd, "containers", 0700, err)) < 0)
 		return error_prefix(err, "image store %s", s->path);
+	/* a load or rm died in the middle: under the lock, nobody else is writing */
+	if (faccessat(s->dirfd, DIRTY, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		store_recover(s);
 	return 0;
 }
 
@@ -432,12 +459,8 @@ int image_store_load(struct image_store *s, const char *archive, const char *ref
 		r = error_set(err, EINVAL, "image id %s: expected sha256:<64 hex>", id ? id : "(none)");
 		goto out;
 	}
-	remove_temporaries(s);
-	{
-		struct error ignored;
-		/* layers a force-removed image left to its containers, now gone */
-		remove_unused_layers(s, &ignored);
-	}
+	/* also layers a force-removed image left to its containers, now gone */
+	store_dirty(s);
 	if (read_record(s, id + 7, rec, err) == 0) {
 		bool added = false;
 
@@ -482,6 +505,8 @@ int image_store_load(struct image_store *s, const char *archive, const char *ref
 		r = untag_others(s, rec, err);
 out:
 	image_source_free(src);
+	/* a failed load leaves no layer nobody uses; a successful one cleans what an older one left */
+	store_recover(s);
 	if (r < 0) {
 		image_record_free(rec);
 		return error_prefix(err, "%s", archive);
@@ -640,10 +665,11 @@ int image_store_remove(struct image_store *s, const char *name, bool force, char
 	}
 	dir = xasprintf("images/%s", rec.id + 7);
 	gone = xasprintf("images/.tmp-rm-%s", rec.id + 7);
+	store_dirty(s);
 	if (renameat(s->dirfd, dir, s->dirfd, gone) < 0)
 		r = error_sys(err, "remove %s/%s", s->path, dir);
-	else if ((r = layer_remove_tree(s->dirfd, gone, err)) == 0)
-		r = remove_unused_layers(s, err);
+	else if ((r = layer_remove_tree(s->dirfd, gone, err)) == 0 && (r = remove_unused_layers(s, err)) == 0)
+		unlinkat(s->dirfd, DIRTY, 0);
 	if (r == 0)
 		*removed_id = xstrdup(rec.id);
 	image_record_free(&rec);

@@ -381,7 +381,7 @@ int image_store_unpack(const char *root, const char *name, const char *bundle, c
 	struct image_store s;
 	struct image_record rec = { 0 };
 	struct image_config cfg = { 0 };
-	cleanup_free char *tmp = xasprintf("%s/.rootfs-XXXXXX", bundle);
+	cleanup_free char *tmp = image_tmp_name(bundle, ".rootfs.tmp-");
 	cleanup_close int bfd = -1, rootfd = -1;
 	cleanup_strv char **chain = NULL;
 	const char *tname = NULL;
@@ -398,14 +398,19 @@ int image_store_unpack(const char *root, const char *name, const char *bundle, c
 		goto out;
 	if ((r = image_store_find(&s, name, &rec, err)) < 0 || (r = read_config(&s, &rec, &cfg, err)) < 0)
 		goto out;
-	if (mkdir_p(bundle, 0755) < 0 || !mkdtemp(tmp)) {
+	if (mkdir_p(bundle, 0755) < 0 || (bfd = open(bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		r = error_sys(err, "create %s", bundle);
+		goto out;
+	}
+	/* what an unpack killed on this bundle left */
+	image_remove_stale_tmp(bfd, ".rootfs.tmp-");
+	if (!mkdtemp(tmp)) {
 		r = error_sys(err, "create %s", tmp);
 		goto out;
 	}
 	tname = strrchr(tmp, '/') + 1;
-	bfd = open(bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	rootfd = open(tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (bfd < 0 || rootfd < 0) {
+	if (rootfd < 0) {
 		r = error_sys(err, "open %s", tmp);
 		goto out;
 	}

@@ -395,3 +395,38 @@ VIEW='cd / && find bin etc opq meta marker -xdev | sort | while read -r f; do
 		diff -u "$BATS_TEST_TMPDIR/flat" "$BATS_TEST_TMPDIR/$how" || { echo "$how differs"; return 1; }
 	done
 }
+
+@test "image load and unpack killed at any moment: the next store command or unpack leaves no temporary and no unused layer" {
+	local d l1=$BATS_TEST_TMPDIR/l1 l2=$BATS_TEST_TMPDIR/l2 t=$BATS_TEST_TMPDIR/k.tar pid
+	mkdir -p "$l1" "$l2"
+	head -c 40M /dev/urandom >"$l1/big1" && head -c 40M /dev/urandom >"$l2/big2" && chmod 755 "$l1" "$l2"
+	BERTH=$BERTH "$MKIMAGE" --layer "$l1" --layer "$l2" --ref kill:test "$t" busybox >/dev/null
+	for d in 0.02 0.05 0.08 0.1 0.12 0.14 0.16 0.2 0.3 0.5; do
+		rm -rf "$ROOT"
+		"$BERTH" --root "$ROOT" image load "$t" >/dev/null 2>&1 &
+		pid=$!
+		sleep $d
+		kill -9 $pid 2>/dev/null || true
+		wait $pid || true
+		run rt image ls -q
+		[ "$status" -eq 0 ]
+		# no temporary; and every layer belongs to a loaded image
+		run find "$STORE/layers" "$STORE/images" -maxdepth 1 -name '.tmp-*'
+		[ -z "$output" ] || { echo "load killed after $d s left: $output"; return 1; }
+		local n_layers n_images
+		n_layers=$(ls "$STORE/layers" | wc -l) n_images=$(ls "$STORE/images" | wc -l)
+		echo "after $d s: $n_images images, $n_layers layers"
+		[ "$n_images" -eq 1 ] && [ "$n_layers" -eq 4 ] || [ "$n_layers" -eq 0 ]
+		[ ! -e "$STORE/dirty" ]
+		# an unpack of the archive killed at the same moment, then unpacked again into the same bundle
+		local b=$BATS_TEST_TMPDIR/b$d
+		"$BERTH" image unpack "$t" "$b" >/dev/null 2>&1 &
+		pid=$!
+		sleep $d
+		kill -9 $pid 2>/dev/null || true
+		wait $pid || true
+		[ -e "$b/rootfs" ] || { run "$BERTH" image unpack "$t" "$b"; [ "$status" -eq 0 ] || { echo "$output"; return 1; }; }
+		run ls -A "$b"
+		[ "$output" = "$(printf 'config.json\nrootfs')" ] || { echo "unpack killed after $d s left: $output"; return 1; }
+	done
+}
