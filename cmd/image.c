@@ -29,7 +29,7 @@ static int image_unpack_cmd(const struct global_opts *g, int argc, char **argv)
 	const char *max = NULL;
 	const struct opt opts[] = {
 		{ "ref", 0, OPT_STRING, &o.ref, "image to pick: OCI ref.name or docker REPO:TAG" },
-		{ "max-size", 0, OPT_STRING, &max, "cap on the unpacked size in bytes (default: none)" },
+		{ "max-size", 0, OPT_STRING, &max, "cap on the expanded layers: bytes, or K, M, G, T (default 64G; 0: none)" },
 		{ NULL, 0, 0, NULL, NULL },
 	};
 	struct error err = { 0 };
@@ -39,8 +39,9 @@ static int image_unpack_cmd(const struct global_opts *g, int argc, char **argv)
 	if (cmd_parse(&unpack_cmd, opts, argc, argv, &i) < 0 ||
 	    cmd_expect_args(&unpack_cmd, argc, argv, i, 2, 2) < 0)
 		return 1;
-	if (max && parse_u64(max, &o.max_size) < 0)
-		return cmd_fail("image unpack: --max-size %s: not a number of bytes", max);
+	o.max_size = IMAGE_MAX_SIZE_DEFAULT;
+	if (max && image_parse_size(max, &o.max_size) < 0)
+		return cmd_fail("image unpack: --max-size %s: not a size (bytes, or with K, M, G, T)", max);
 	o.archive = argv[i];
 	o.bundle = argv[i + 1];
 	if ((stat(o.archive, &st) < 0 || S_ISDIR(st.st_mode)) && !strchr(o.archive, '/') &&
@@ -72,21 +73,21 @@ static int image_load_cmd(const struct global_opts *g, int argc, char **argv)
 	const char *ref = NULL, *max = NULL;
 	const struct opt opts[] = {
 		{ "ref", 0, OPT_STRING, &ref, "image to pick: OCI ref.name or docker REPO:TAG" },
-		{ "max-size", 0, OPT_STRING, &max, "cap on the unpacked size in bytes (default: none)" },
+		{ "max-size", 0, OPT_STRING, &max, "cap on the expanded layers: bytes, or K, M, G, T (default 64G; 0: none)" },
 		{ NULL, 0, 0, NULL, NULL },
 	};
 	struct error err = { 0 };
 	struct image_store s;
 	struct image_record rec;
-	uint64_t max_size = 0;
+	uint64_t max_size = IMAGE_MAX_SIZE_DEFAULT;
 	bool existed = false;
 	int i, r;
 
 	if (cmd_parse(&load_cmd, opts, argc, argv, &i) < 0 ||
 	    cmd_expect_args(&load_cmd, argc, argv, i, 1, 1) < 0)
 		return 1;
-	if (max && parse_u64(max, &max_size) < 0)
-		return cmd_fail("image load: --max-size %s: not a number of bytes", max);
+	if (max && image_parse_size(max, &max_size) < 0)
+		return cmd_fail("image load: --max-size %s: not a size (bytes, or with K, M, G, T)", max);
 	r = image_store_open(g->root, &s, &err);
 	if (r == 0)
 		r = image_store_load(&s, argv[i], ref, max_size, &rec, &existed, &err);

@@ -6,12 +6,13 @@
 
 #include "cmd/commands.h"
 #include "cmd/create_flags.h"
+#include "rootfs/image.h"
 #include "rootfs/image_store.h"
 #include "runtime/container.h"
 #include "runtime/util.h"
 
 struct image_args {
-	const char *image, *name, *ref;
+	const char *image, *name, *ref, *max_size;
 	bool rm;
 };
 
@@ -58,6 +59,10 @@ static int run_image(const struct command *cmd, struct container_opts *o, const 
 		id = a->name ? xstrdup(a->name) : random_id();
 	if (a->rm && o->keep)
 		return cmd_fail("%s: --rm and --keep contradict each other", cmd->name);
+	io.max_size = IMAGE_MAX_SIZE_DEFAULT;
+	if (a->max_size && image_parse_size(a->max_size, &io.max_size) < 0)
+		return cmd_fail("%s: --max-size %s: not a size (bytes, or with K, M, G, T)", cmd->name,
+				a->max_size);
 	if (strcmp(o->bundle, ".") != 0)
 		return cmd_fail("%s: --bundle and --image exclude each other", cmd->name);
 	io.id = o->id = id;
@@ -91,6 +96,7 @@ int cmd_run(const struct command *cmd, const struct global_opts *g, int argc, ch
 		{ "name", 0, OPT_STRING, &a.name, "with --image: the container id (default: 12 random hex)" },
 		{ "ref", 0, OPT_STRING, &a.ref, "with --image FILE.tar: the image to pick in the archive" },
 		{ "rm", 0, OPT_BOOL, &a.rm, "with --image: delete container and rootfs on exit (default)" },
+		{ "max-size", 0, OPT_STRING, &a.max_size, "with --image FILE.tar: cap on the expanded layers (default 64G; 0: none)" },
 		{ NULL, 0, 0, NULL, NULL },
 	};
 	struct error err = { 0 };
@@ -100,8 +106,8 @@ int cmd_run(const struct command *cmd, const struct global_opts *g, int argc, ch
 		return 1;
 	if (a.image)
 		return run_image(cmd, &o, &a, argc, argv, i);
-	if (a.name || a.ref || a.rm)
-		return cmd_fail("%s: --name, --ref and --rm go with --image", cmd->name);
+	if (a.name || a.ref || a.rm || a.max_size)
+		return cmd_fail("%s: --name, --ref, --rm and --max-size go with --image", cmd->name);
 	if (cmd_expect_args(cmd, argc, argv, i, 1, 1) < 0)
 		return 1;
 	o.id = argv[i];

@@ -233,7 +233,8 @@ static int plan_oci(struct image_source *s, const char *index, const char *ref, 
 {
 	struct image_desc d = { 0 };
 	struct image_manifest man = { 0 };
-	cleanup_free char *name = NULL;
+	/* every cleanup variable before the first goto: a jump past one frees stack garbage */
+	cleanup_free char *name = NULL, *cpath = NULL;
 	const char *json;
 	int r = image_index_choose(index, ref, fetch_small, &s->o, &d, &name, err);
 
@@ -245,7 +246,7 @@ static int plan_oci(struct image_source *s, const char *index, const char *ref, 
 		goto out;
 	s->names = xzalloc(2 * sizeof(char *));
 	s->names[0] = steal_pointer(&name);
-	cleanup_free char *cpath = blob_path(man.config.digest);
+	cpath = blob_path(man.config.digest);
 	r = load_config(s, cpath, man.config.digest, (int64_t)man.config.size, err);
 	if (r < 0)
 		goto out;
@@ -328,7 +329,10 @@ static void plan_reset(struct image_source *s)
 	image_config_free(&s->cfg);
 	strv_free(s->names);
 	free(s->layers);
-	strv_free(s->owned);
+	/* two strings per layer, and a docker layer's digest may be NULL: not a NULL-terminated list */
+	for (size_t i = 0; s->owned && i < 2 * s->n; i++)
+		free(s->owned[i]);
+	free(s->owned);
 	s->id = NULL;
 	s->config_json = NULL;
 	s->names = s->owned = NULL;
@@ -418,9 +422,11 @@ const char *image_source_diff_id(const struct image_source *s, size_t i)
 }
 
 int image_source_apply_layer(struct image_source *s, size_t i, int rootfd, enum layer_mode mode,
-			     struct layer_limits *lim, struct error *err)
+			     const int *lowers, size_t n_lowers, struct layer_limits *lim, struct error *err)
 {
+	struct layer_target t = { rootfd, mode, lowers, n_lowers };
+
 	if (i >= s->n)
 		return error_set(err, EINVAL, "layer %zu: the image has %zu layers", i, s->n);
-	return image_stream_layer(&s->o, &s->layers[i], rootfd, mode, lim ?: &s->lim, err);
+	return image_stream_layer(&s->o, &s->layers[i], &t, lim ?: &s->lim, err);
 }

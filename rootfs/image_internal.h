@@ -38,8 +38,8 @@ struct archive *image_outer_open(const struct image_outer *o, const struct image
 void image_sha256_hex(const uint8_t d[32], char out[7 + 65]);
 
 /* Stream one layer blob through hash, decompression, hash and the tar writer; checks every digest. */
-int image_stream_layer(struct image_outer *o, const struct image_layer_ref *l, int rootfd,
-		       enum layer_mode mode, struct layer_limits *lim, struct error *err);
+int image_stream_layer(struct image_outer *o, const struct image_layer_ref *l, const struct layer_target *t,
+		       struct layer_limits *lim, struct error *err);
 
 /* Fetch a small blob by descriptor (digest and size checked): for walking nested indexes. */
 typedef int (*image_fetch_fn)(void *ctx, const struct image_desc *d, const char **json, struct error *err);

@@ -11,8 +11,10 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <nettle/sha2.h>
 
 #include "rootfs/image.h"
+#include "rootfs/image_internal.h"
 #include "runtime/util.h"
 
 #define RECORD_MAX (1 << 20)
@@ -32,6 +34,30 @@ static int mkdir_here(int dirfd, const char *name, mode_t mode, struct error *er
 	return 0;
 }
 
+static void remove_temporaries(struct image_store *s);
+static int remove_unused_layers(struct image_store *s, struct error *err);
+
+/* Set while a load or rm changes layers/ and images/ (always under the lock): its temporaries, and the
+ * layers it unpacked before dying with no image to use them, are removed by the next store command. */
+#define DIRTY "dirty"
+
+static void store_dirty(struct image_store *s)
+{
+	int fd = openat(s->dirfd, DIRTY, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	close_quietly(fd);
+}
+
+/* Temporaries and unused layers gone, then the mark. */
+static void store_recover(struct image_store *s)
+{
+	struct error ignored;
+
+	remove_temporaries(s);
+	if (remove_unused_layers(s, &ignored) == 0)
+		unlinkat(s->dirfd, DIRTY, 0);
+}
+
 int image_store_open(const char *root, struct image_store *s, struct error *err)
 {
 	cleanup_free char *abs = NULL;
@@ -45,12 +71,17 @@ int image_store_open(const char *root, struct image_store *s, struct error *err)
 	s->dirfd = open(s->path, DIR_FLAGS);
 	if (s->dirfd < 0) {
 		/* the first use: make the store */
-		if (mkdir(s->path, 0711) < 0 && errno != EEXIST)
+		if (mkdir(s->path, 0700) < 0 && errno != EEXIST)
 			return error_sys(err, "create %s", s->path);
 		s->dirfd = open(s->path, DIR_FLAGS);
 		if (s->dirfd < 0)
 			return error_sys(err, "open %s", s->path);
 	}
+	/* root-only: below are image files and container roots with setuid files and device nodes that
+	 * a host user must not reach (an older store was 0711) */
+	struct stat st;
+	if (fstat(s->dirfd, &st) < 0 || ((st.st_mode & 077) && fchmod(s->dirfd, 0700) < 0))
+		return error_sys(err, "chmod 0700 %s", s->path);
 	s->lock_fd = openat(s->dirfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (s->lock_fd < 0)
 		return error_sys(err, "open %s/lock", s->path);
@@ -60,9 +91,18 @@ int image_store_open(const char *root, struct image_store *s, struct error *err)
 	/* under the lock: a second first user waits for these */
 	if ((r = mkdir_here(s->dirfd, "layers", 0700, err)) < 0 ||
 	    (r = mkdir_here(s->dirfd, "images", 0700, err)) < 0 ||
-	    (r = mkdir_here(s->dirfd, "containers", 0711, err)) < 0)
+	    (r = mkdir_here(s->dirfd, "containers", 0700, err)) < 0)
 		return error_prefix(err, "image store %s", s->path);
+	/* a load or rm died in the middle: under the lock, nobody else is writing */
+	if (faccessat(s->dirfd, DIRTY, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		store_recover(s);
 	return 0;
+}
+
+void image_store_unlock(struct image_store *s)
+{
+	close_quietly(s->lock_fd);
+	s->lock_fd = -1;
 }
 
 void image_store_close(struct image_store *s)
@@ -154,6 +194,32 @@ static void remove_temporaries(struct image_store *s)
 	}
 }
 
+char **image_store_chain_ids(char *const *diff_ids)
+{
+	size_t n = strv_length(diff_ids);
+	char **v = xzalloc((n + 1) * sizeof(char *));
+
+	for (size_t i = 0; i < n; i++) {
+		struct sha256_ctx h;
+		uint8_t d[SHA256_DIGEST_SIZE];
+		char hex[7 + 65];
+
+		if (i == 0) {
+			v[i] = xstrdup(diff_ids[i]);
+			continue;
+		}
+		/* OCI: ChainID(L0..Ln) = sha256(ChainID(L0..Ln-1) + " " + DiffID(Ln)) */
+		sha256_init(&h);
+		sha256_update(&h, strlen(v[i - 1]), (const uint8_t *)v[i - 1]);
+		sha256_update(&h, 1, (const uint8_t *)" ");
+		sha256_update(&h, strlen(diff_ids[i]), (const uint8_t *)diff_ids[i]);
+		sha256_digest(&h, sizeof(d), d);
+		image_sha256_hex(d, hex);
+		v[i] = xstrdup(hex);
+	}
+	return v;
+}
+
 /* Inodes with several links, counted once. */
 struct seen {
 	ino_t *v;
@@ -200,8 +266,8 @@ static uint64_t tree_size(int dirfd, struct seen *links)
 }
 
 /* Unpack layer i into layers/.tmp-XXXXXX in overlay form, then rename it to layers/<hex>. */
-static int unpack_layer(struct image_store *s, struct image_source *src, size_t i, const char *hex,
-			struct layer_limits *lim, struct error *err)
+static int unpack_layer_on(struct image_store *s, struct image_source *src, size_t i, const char *hex,
+			   const int *lowers, size_t n_lowers, struct layer_limits *lim, struct error *err)
 {
 	cleanup_free char *tmp = xasprintf("%s/layers/.tmp-XXXXXX", s->path);
 	cleanup_free char *final = xasprintf("layers/%s", hex);
@@ -218,7 +284,7 @@ static int unpack_layer(struct image_store *s, struct image_source *src, size_t 
 	if (fd < 0 || layers < 0 || fchmod(fd, 0755) < 0)
 		r = error_sys(err, "open %s", tmp);
 	else
-		r = image_source_apply_layer(src, i, fd, LAYER_MODE_OVERLAY, lim, err);
+		r = image_source_apply_layer(src, i, fd, LAYER_MODE_OVERLAY, lowers, n_lowers, lim, err);
 	if (r == 0 && renameat(layers, name, s->dirfd, final) < 0)
 		r = error_sys(err, "rename %s to %s/%s", tmp, s->path, final);
 	if (r < 0) {
@@ -229,6 +295,30 @@ static int unpack_layer(struct image_store *s, struct image_source *src, size_t 
 		return r;
 	}
 	return 0;
+}
+
+/* Layer i on top of the layers below it (chain[0..i-1]), into layers/<chain[i] hex>. */
+static int unpack_layer(struct image_store *s, struct image_source *src, size_t i, char *const *chain,
+			struct layer_limits *lim, struct error *err)
+{
+	int *lowers = xzalloc((i + 1) * sizeof(int));
+	size_t k;
+	int r = 0;
+
+	for (k = 0; k < i; k++) {
+		cleanup_free char *p = xasprintf("layers/%s", chain[i - 1 - k] + 7);
+		lowers[k] = openat(s->dirfd, p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (lowers[k] < 0) {
+			r = error_sys(err, "open %s/%s", s->path, p);
+			break;
+		}
+	}
+	if (r == 0)
+		r = unpack_layer_on(s, src, i, chain[i] + 7, lowers, i, lim, err);
+	while (k-- > 0)
+		close(lowers[k]);
+	free(lowers);
+	return r;
 }
 
 static int remove_unused_layers(struct image_store *s, struct error *err);
@@ -322,6 +412,34 @@ static int write_image(struct image_store *s, struct image_source *src, const st
 	return r;
 }
 
+/* Every layer directory of rec there, unpacking the missing ones from src; *size (when asked) gets the
+ * bytes of the layers. */
+static int ensure_layers(struct image_store *s, struct image_source *src, const struct image_record *rec,
+			 struct layer_limits *lim, uint64_t *size, struct error *err)
+{
+	cleanup_strv char **chain = image_store_chain_ids(rec->layers);
+
+	if (strv_length(rec->layers) != image_source_n_layers(src))
+		return error_set(err, EINVAL, "image %s: %zu layers recorded, %zu in the archive", rec->id,
+				 strv_length(rec->layers), image_source_n_layers(src));
+	for (size_t i = 0; chain[i]; i++) {
+		cleanup_free char *path = xasprintf("layers/%s", chain[i] + 7);
+		cleanup_close int fd = openat(s->dirfd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int r;
+
+		if (fd < 0 && (r = unpack_layer(s, src, i, chain, lim, err)) < 0)
+			return r;
+		if (fd < 0)
+			fd = openat(s->dirfd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0 && size) {
+			struct seen links = { 0 };
+			*size += tree_size(fd, &links);
+			free(links.v);
+		}
+	}
+	return 0;
+}
+
 int image_store_load(struct image_store *s, const char *archive, const char *ref, uint64_t max_size,
 		     struct image_record *rec, bool *existed, struct error *err)
 {
@@ -341,12 +459,8 @@ int image_store_load(struct image_store *s, const char *archive, const char *ref
 		r = error_set(err, EINVAL, "image id %s: expected sha256:<64 hex>", id ? id : "(none)");
 		goto out;
 	}
-	remove_temporaries(s);
-	{
-		struct error ignored;
-		/* layers a force-removed image left to its containers, now gone */
-		remove_unused_layers(s, &ignored);
-	}
+	/* also layers a force-removed image left to its containers, now gone */
+	store_dirty(s);
 	if (read_record(s, id + 7, rec, err) == 0) {
 		bool added = false;
 
@@ -356,7 +470,9 @@ int image_store_load(struct image_store *s, const char *archive, const char *ref
 				rec->names = strv_add(rec->names, *nm);
 				added = true;
 			}
-		if (added && (r = write_record(s, rec, err)) == 0)
+		/* a layer directory missing (a store from before chain ids): unpacked again */
+		r = ensure_layers(s, src, rec, &lim, NULL, err);
+		if (r == 0 && added && (r = write_record(s, rec, err)) == 0)
 			r = untag_others(s, rec, err);
 		goto out;
 	}
@@ -368,8 +484,6 @@ int image_store_load(struct image_store *s, const char *archive, const char *ref
 	rec->layers = xzalloc((n + 1) * sizeof(char *));
 	for (size_t i = 0; i < n; i++) {
 		const char *diff = image_source_diff_id(src, i);
-		cleanup_free char *path = NULL;
-		cleanup_close int fd = -1;
 
 		if (!digest_ok(diff)) {
 			r = error_set(err, EINVAL, "layer %zu: diff_id %s: expected sha256:<64 hex>", i,
@@ -377,18 +491,9 @@ int image_store_load(struct image_store *s, const char *archive, const char *ref
 			goto out;
 		}
 		rec->layers[i] = xstrdup(diff);
-		path = xasprintf("layers/%s", diff + 7);
-		fd = openat(s->dirfd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0 && (r = unpack_layer(s, src, i, diff + 7, &lim, err)) < 0)
-			goto out;
-		if (fd < 0)
-			fd = openat(s->dirfd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd >= 0) {
-			struct seen links = { 0 };
-			rec->size += tree_size(fd, &links);
-			free(links.v);
-		}
 	}
+	if ((r = ensure_layers(s, src, rec, &lim, &rec->size, err)) < 0)
+		goto out;
 	{
 		size_t len;
 		const char *config = image_source_config_json(src, &len);
@@ -400,6 +505,8 @@ int image_store_load(struct image_store *s, const char *archive, const char *ref
 		r = untag_others(s, rec, err);
 out:
 	image_source_free(src);
+	/* a failed load leaves no layer nobody uses; a successful one cleans what an older one left */
+	store_recover(s);
 	if (r < 0) {
 		image_record_free(rec);
 		return error_prefix(err, "%s", archive);
@@ -509,7 +616,8 @@ static int remove_unused_layers(struct image_store *s, struct error *err)
 
 		if ((r = read_record(s, *id, &rec, err)) < 0)
 			return r; /* unsure what is used: keep everything */
-		for (char **l = rec.layers; *l; l++)
+		cleanup_strv char **chain = image_store_chain_ids(rec.layers);
+		for (char **l = chain; *l; l++)
 			used = strv_add(used, *l + 7);
 		image_record_free(&rec);
 	}
@@ -557,10 +665,11 @@ int image_store_remove(struct image_store *s, const char *name, bool force, char
 	}
 	dir = xasprintf("images/%s", rec.id + 7);
 	gone = xasprintf("images/.tmp-rm-%s", rec.id + 7);
+	store_dirty(s);
 	if (renameat(s->dirfd, dir, s->dirfd, gone) < 0)
 		r = error_sys(err, "remove %s/%s", s->path, dir);
-	else if ((r = layer_remove_tree(s->dirfd, gone, err)) == 0)
-		r = remove_unused_layers(s, err);
+	else if ((r = layer_remove_tree(s->dirfd, gone, err)) == 0 && (r = remove_unused_layers(s, err)) == 0)
+		unlinkat(s->dirfd, DIRTY, 0);
 	if (r == 0)
 		*removed_id = xstrdup(rec.id);
 	image_record_free(&rec);

@@ -18,6 +18,9 @@ struct image_store {
 /* Open (creating) the store and take its lock: load, rm and run-create are serialised. */
 int image_store_open(const char *root, struct image_store *s, struct error *err);
 void image_store_close(struct image_store *s);
+/* Let go of the lock early: work on image content (mounting, copying, reading its /etc) is done without
+ * it, once a reference (a container's image file) keeps the layers from `image rm`. */
+void image_store_unlock(struct image_store *s);
 
 /* Load an archive: each layer unpacked once by diff_id (an existing one is reused), then the record.
  * *existed: the image was there already (nothing written but new names). */
@@ -35,7 +38,12 @@ int image_store_remove(struct image_store *s, const char *name, bool force, char
 /* The ids of the containers whose rootfs comes from image id (NULL-terminated). */
 char **image_store_users(struct image_store *s, const char *id);
 
-/* Copy the image's layers into dstfd (an empty directory), overlay whiteouts applied, keeping owners,
+/* The chain ids of an image's layers (diff_ids bottom-up): a layer is unpacked on top of the ones below it
+ * (paths resolve through their symlinks), so its directory layers/<hex> is named by its chain, as
+ * containerd names snapshots. */
+char **image_store_chain_ids(char *const *diff_ids);
+
+/* Copy the image's layers (layer directory ids, bottom-up) into dstfd (an empty directory), overlay whiteouts applied, keeping owners,
  * modes, xattrs, hardlinks, symlinks, devices and mtimes: the fallback without overlayfs, and unpack. */
 int image_store_copy_layers(struct image_store *s, char *const *layers, int dstfd, struct error *err);
 
@@ -50,6 +58,7 @@ struct image_run_opts {
 	const char *id;		/* the container id */
 	char *const *cmd;	/* replaces the image's Cmd, or NULL */
 	bool copy;		/* copy the layers instead of mounting an overlay */
+	uint64_t max_size;	/* loading a file: cap on its expanded layers, 0 = none */
 };
 
 /* Make containers/<id>: the image file, rootfs (overlay mounted, or a copy), config.json. *bundle gets

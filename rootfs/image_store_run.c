@@ -133,7 +133,8 @@ static int make_container_dir(struct image_store *s, const char *id, const char 
 		if (cfd < 0)
 			return error_sys(err, "open %s/containers", s->path);
 	}
-	if (mkdirat(cfd, id, 0711) == 0)
+	/* the overlay keeps setuid and devices for the container: no host user may reach it */
+	if (mkdirat(cfd, id, 0700) == 0)
 		return 0;
 	if (errno == EEXIST)
 		return error_set(err, EEXIST, "%s exists already (berth delete --force %s removes it)", cdir,
@@ -144,16 +145,17 @@ static int make_container_dir(struct image_store *s, const char *id, const char 
 /* Overlay lowers, top first; a layer listed twice keeps its top place only (the lower copy is hidden). */
 static char **lowers_of(struct image_store *s, const struct image_record *rec)
 {
-	size_t n = strv_length(rec->layers), k = 0;
+	cleanup_strv char **chain = image_store_chain_ids(rec->layers);
+	size_t n = strv_length(chain), k = 0;
 	char **v = xzalloc((n + 1) * sizeof(char *));
 
 	for (size_t i = n; i-- > 0;) {
 		bool seen = false;
 
 		for (size_t j = n; j-- > i + 1;)
-			seen = seen || strcmp(rec->layers[j], rec->layers[i]) == 0;
+			seen = seen || strcmp(chain[j], chain[i]) == 0;
 		if (!seen)
-			v[k++] = xasprintf("%s/layers/%s", s->path, rec->layers[i] + 7);
+			v[k++] = xasprintf("%s/layers/%s", s->path, chain[i] + 7);
 	}
 	return v;
 }
@@ -235,24 +237,31 @@ static void cache_store(struct image_store *s, const struct image_record *rec, c
 		unlinkat(dfd, tmp, 0);
 }
 
+/* containers/<id>/image: the image id and its layer directories (chain ids), which image rm keeps while
+ * this file is there. */
+static int write_users_line(const struct image_record *rec, int cfd, struct error *err)
+{
+	cleanup_free char *line = xasprintf("%s\n", rec->id);
+	cleanup_strv char **chain = image_store_chain_ids(rec->layers);
+
+	for (char **l = chain; *l; l++) {
+		char *next = xasprintf("%s%s\n", line, *l);
+		free(line);
+		line = next;
+	}
+	return write_file_new(cfd, "image", line, err);
+}
+
 /* fs: an overlay context, or -1 to copy the layers. */
 static int fill_container(struct image_store *s, const struct image_record *rec,
 			  const struct image_run_opts *o, int fs, int cfd, const char *cdir,
 			  struct error *err)
 {
 	struct image_config cfg = { 0 };
-	cleanup_free char *users_line = xasprintf("%s\n", rec->id);
 	cleanup_free char *cache = cache_name(o->cmd), *cache_path = NULL, *cached = NULL;
 	cleanup_close int rootfd = -1;
 	int r;
 
-	for (char **l = rec->layers; *l; l++) {
-		char *next = xasprintf("%s%s\n", users_line, *l);
-		free(users_line);
-		users_line = next;
-	}
-	if ((r = write_file_new(cfd, "image", users_line, err)) < 0)
-		return r;
 	if (mkdirat(cfd, "rootfs", 0755) < 0)
 		return error_sys(err, "create %s/rootfs", cdir);
 	cache_path = xasprintf("images/%s/%s", rec->id + 7, cache);
@@ -267,8 +276,11 @@ static int fill_container(struct image_store *s, const struct image_record *rec,
 		r = error_sys(err, "open %s/rootfs", cdir);
 		goto out;
 	}
-	if (fs < 0 && (r = image_store_copy_layers(s, rec->layers, rootfd, err)) < 0)
-		goto out;
+	if (fs < 0) {
+		cleanup_strv char **chain = image_store_chain_ids(rec->layers);
+		if ((r = image_store_copy_layers(s, chain, rootfd, err)) < 0)
+			goto out;
+	}
 	if (cached) {
 		r = write_file_new(cfd, "config.json", cached, err);
 		goto out;
@@ -296,7 +308,7 @@ int image_store_container_create(const struct image_run_opts *o, char **bundle, 
 	if ((r = image_store_open(o->root, &s, err)) < 0)
 		goto out;
 	if (stat(o->image, &st) == 0 && S_ISREG(st.st_mode))
-		r = image_store_load(&s, o->image, o->ref, 0, &rec, &existed, err);
+		r = image_store_load(&s, o->image, o->ref, o->max_size, &rec, &existed, err);
 	else
 		r = image_store_find(&s, o->image, &rec, err);
 	if (r < 0)
@@ -309,6 +321,10 @@ int image_store_container_create(const struct image_run_opts *o, char **bundle, 
 		r = error_sys(err, "fsopen overlay");
 	else if ((cfd = open(cdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		r = error_sys(err, "open %s", cdir);
+	if (r == 0)
+		r = write_users_line(&rec, cfd, err);
+	/* the image file keeps the layers from image rm: the rest, on image content, without the lock */
+	image_store_unlock(&s);
 	if (r == 0)
 		r = fill_container(&s, &rec, o, fs, cfd, cdir, err);
 	if (r < 0) {
@@ -365,8 +381,9 @@ int image_store_unpack(const char *root, const char *name, const char *bundle, c
 	struct image_store s;
 	struct image_record rec = { 0 };
 	struct image_config cfg = { 0 };
-	cleanup_free char *tmp = xasprintf("%s/.rootfs-XXXXXX", bundle);
+	cleanup_free char *tmp = image_tmp_name(bundle, ".rootfs.tmp-");
 	cleanup_close int bfd = -1, rootfd = -1;
+	cleanup_strv char **chain = NULL;
 	const char *tname = NULL;
 	int r;
 
@@ -381,19 +398,28 @@ int image_store_unpack(const char *root, const char *name, const char *bundle, c
 		goto out;
 	if ((r = image_store_find(&s, name, &rec, err)) < 0 || (r = read_config(&s, &rec, &cfg, err)) < 0)
 		goto out;
-	if (mkdir_p(bundle, 0755) < 0 || !mkdtemp(tmp)) {
+	if (mkdir_p(bundle, 0755) < 0 || (bfd = open(bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		r = error_sys(err, "create %s", bundle);
+		goto out;
+	}
+	/* what an unpack killed on this bundle left */
+	image_remove_stale_tmp(bfd, ".rootfs.tmp-");
+	if (!mkdtemp(tmp)) {
 		r = error_sys(err, "create %s", tmp);
 		goto out;
 	}
 	tname = strrchr(tmp, '/') + 1;
-	bfd = open(bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	rootfd = open(tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (bfd < 0 || rootfd < 0) {
+	if (rootfd < 0) {
 		r = error_sys(err, "open %s", tmp);
 		goto out;
 	}
-	if ((r = image_store_copy_layers(&s, rec.layers, rootfd, err)) < 0 ||
-	    (r = write_config(&cfg, cmd, rootfd, bfd, NULL, err)) < 0)
+	chain = image_store_chain_ids(rec.layers);
+	if ((r = image_store_copy_layers(&s, chain, rootfd, err)) < 0)
+		goto out;
+	/* the copy is ours: its /etc is read without the lock */
+	image_store_unlock(&s);
+	if ((r = write_config(&cfg, cmd, rootfd, bfd, NULL, err)) < 0)
 		goto out;
 	if (renameat(bfd, tname, bfd, "rootfs") < 0) {
 		r = error_sys(err, "rename %s to %s/rootfs", tmp, bundle);

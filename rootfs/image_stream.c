@@ -20,9 +20,6 @@
 #define CHUNK (256u << 10)
 #define BLOB_SLOTS 8
 #define TAR_SLOTS 16
-/* Decompression bomb: past BOMB_MIN bytes out, more than BOMB_RATIO bytes out per byte in. */
-#define BOMB_MIN (64ull << 20)
-#define BOMB_RATIO 500
 #define MAX_READERS 2
 
 /* A bounded single-producer ring read by one or two consumers; a slot is reused once every consumer
@@ -149,7 +146,7 @@ struct pipe {
 	struct archive *outer;	/* libarchive on the outer tar, when the blob has no known offset */
 	bool hash_blob;
 	struct sha256_ctx blob_h, tar_h;
-	uint64_t blob_n, tar_n, cap;
+	uint64_t blob_n, tar_n, cap, base;	/* cap on base + tar_n, the expanded bytes of every layer */
 	struct ring blob, tar;
 	uint64_t in_n;		/* blob bytes the inflater took */
 	bool abort, plain, plain_known, gzip;
@@ -235,17 +232,17 @@ static la_ssize_t blob_read(struct archive *a, void *data, const void **buf)
 	return r ? (la_ssize_t)len : 0;
 }
 
-/* Past the cap or the bomb ratio: fail naming both counts. */
+/* Past the expanded-size cap (all layers so far): a decompression bomb, or an image larger than allowed. */
 static bool over_cap(struct pipe *p)
 {
 	char what[160];
 
-	if (!(p->cap && p->tar_n > p->cap) && !(p->tar_n > BOMB_MIN && p->tar_n / BOMB_RATIO > p->in_n))
+	if (!p->cap || p->base + p->tar_n <= p->cap)
 		return false;
-	snprintf(what, sizeof(what), "%llu bytes from %llu (cap %llu, ratio %d:1 past %llu)",
-		 (unsigned long long)p->tar_n, (unsigned long long)p->in_n, (unsigned long long)p->cap, BOMB_RATIO,
-		 BOMB_MIN);
-	pipe_fail(p, EFBIG, "layer %s: decompression bomb: %s", what);
+	snprintf(what, sizeof(what), "%llu bytes (from %llu compressed; cap %llu, --max-size)",
+		 (unsigned long long)(p->base + p->tar_n), (unsigned long long)p->in_n,
+		 (unsigned long long)p->cap);
+	pipe_fail(p, EFBIG, "layer %s: expands past the cap: %s", what);
 	return true;
 }
 
@@ -406,8 +403,8 @@ static int check_digests(struct pipe *p, const struct image_layer_ref *l, struct
 	return 0;
 }
 
-int image_stream_layer(struct image_outer *o, const struct image_layer_ref *l, int rootfd,
-		       enum layer_mode mode, struct layer_limits *lim, struct error *err)
+int image_stream_layer(struct image_outer *o, const struct image_layer_ref *l, const struct layer_target *t,
+		       struct layer_limits *lim, struct error *err)
 {
 	struct image_blob *b = image_outer_find(o, l->path);
 	struct pipe *p;
@@ -425,7 +422,8 @@ int image_stream_layer(struct image_outer *o, const struct image_layer_ref *l, i
 	ring_init(&p->tar, TAR_SLOTS, 2, &p->abort);
 	sha256_init(&p->blob_h);
 	sha256_init(&p->tar_h);
-	p->cap = lim->max_size ? lim->max_size + (64u << 20) : 0;
+	p->cap = lim->max_size;
+	p->base = lim->expanded;
 	if (!b->data && b->off < 0) {
 		p->outer = image_outer_open(o, b, err);
 		if (!p->outer) {
@@ -454,7 +452,7 @@ int image_stream_layer(struct image_outer *o, const struct image_layer_ref *l, i
 	if (archive_read_open(tar, p, NULL, tar_read, NULL) != ARCHIVE_OK)
 		r = error_set(err, EIO, "layer %s: %s", p->name, archive_error_string(tar));
 	if (r == 0)
-		r = layer_apply(tar, rootfd, mode, lim, err);
+		r = layer_apply(tar, t, lim, err);
 	if (r == 0) {
 		/* Let the hasher see the rest: tar padding after the end marker. */
 		const void *buf;
@@ -480,6 +478,8 @@ join:
 	}
 	if (r == 0)
 		r = check_digests(p, l, err);
+	if (r == 0)
+		lim->expanded += p->tar_n;
 out:
 	if (p->outer)
 		archive_read_free(p->outer);

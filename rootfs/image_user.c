@@ -3,27 +3,63 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "rootfs/image.h"
 #include "rootfs/rootfs.h"
 #include "runtime/util.h"
 
-#define ID_FILE_MAX (16u << 20)
+#define ID_FILE_MAX (4u << 20)
 
-/* The file's lines, split into up to 4 ':' fields; NULL when the file is absent or unreadable. */
-static char *read_db(int rootfd, const char *file)
+/* The image's etc/passwd or etc/group into *out (NULL when absent). Opened O_PATH without following a
+ * final symlink, inside the root: only a regular file of bounded size is then opened for reading, so
+ * a FIFO cannot block us and a device node is never opened by host root. */
+static int read_db(int rootfd, const char *file, char **out, struct error *err)
 {
-	struct error e = { 0 };
-	cleanup_close int fd = rootfs_open_in_root(rootfd, file, O_RDONLY, 0, &e);
-	char *data = NULL;
-	size_t len;
+	cleanup_close int pfd = -1, fd = -1;
+	cleanup_free char *data = NULL;
+	struct stat st;
+	size_t len = 0;
 
+	*out = NULL;
+	pfd = rootfs_open_in_root(rootfd, file, O_PATH | O_NOFOLLOW, 0, err);
+	if (pfd == -ENOENT) {
+		error_clear(err);
+		return 0;
+	}
+	if (pfd < 0)
+		return error_prefix(err, "the image's /%s", file);
+	if (fstat(pfd, &st) < 0)
+		return error_sys(err, "the image's /%s", file);
+	if (S_ISLNK(st.st_mode))
+		return error_set(err, 0, "the image's /%s is a symlink: refused", file);
+	if (!S_ISREG(st.st_mode))
+		return error_set(err, 0, "the image's /%s is not a regular file (mode 0%o)", file,
+				 (unsigned)st.st_mode);
+	if ((uint64_t)st.st_size > ID_FILE_MAX)
+		return error_set(err, 0, "the image's /%s is larger than %u bytes", file, ID_FILE_MAX);
+	cleanup_free char *proc = xasprintf("/proc/self/fd/%d", pfd);
+	/* the inode checked above: a reopen of the O_PATH fd, not a new lookup */
+	fd = open(proc, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
-		return NULL;
-	cleanup_free char *proc = xasprintf("/proc/self/fd/%d", fd);
-	if (read_file_at(AT_FDCWD, proc, &data, &len, ID_FILE_MAX) < 0)
-		return NULL;
-	return data;
+		return error_sys(err, "the image's /%s", file);
+	data = xmalloc(ID_FILE_MAX + 1);
+	for (;;) {
+		ssize_t n = read(fd, data + len, ID_FILE_MAX - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return error_sys(err, "reading the image's /%s", file);
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len == ID_FILE_MAX)
+			return error_set(err, 0, "the image's /%s is larger than %u bytes", file, ID_FILE_MAX);
+	}
+	data[len] = '\0';
+	*out = steal_pointer(&data);
+	return 0;
 }
 
 /* Next line of db split into fields f[0..3]; returns false at the end. */
@@ -110,9 +146,10 @@ int image_resolve_user(int rootfd, const char *user, uint32_t *uid, uint32_t *gi
 		       size_t *n_gids, struct error *err)
 {
 	cleanup_free char *u = xstrdup(user && *user ? user : "0"), *name = NULL;
-	cleanup_free char *passwd = read_db(rootfd, "etc/passwd");
+	cleanup_free char *passwd = NULL, *group = NULL;
 	char *g = strchr(u, ':');
 	bool numeric;
+	int r;
 
 	*uid = *gid = 0;
 	*gids = NULL;
@@ -120,17 +157,18 @@ int image_resolve_user(int rootfd, const char *user, uint32_t *uid, uint32_t *gi
 	if (g)
 		*g++ = '\0';
 	numeric = parse_id(u, uid);
+	if ((r = read_db(rootfd, "etc/passwd", &passwd, err)) < 0)
+		return r;
 	/* A numeric uid still takes its primary group from passwd when it is listed there. */
 	if (!find_user(passwd, u, numeric, uid, gid, &name) && !numeric)
 		return error_set(err, ENOENT, "image config User %s: no user %s in the image's /etc/passwd", user, u);
-	cleanup_free char *group = g ? NULL : read_db(rootfd, "etc/group");
+	/* An explicit numeric group: no supplementary groups, as docker does. */
+	if (g && parse_id(g, gid))
+		return 0;
+	if ((r = read_db(rootfd, "etc/group", &group, err)) < 0)
+		return r;
 	if (g) {
-		/* An explicit group: no supplementary groups, as docker does. */
-		cleanup_free char *gdb = NULL;
-		if (parse_id(g, gid))
-			return 0;
-		gdb = read_db(rootfd, "etc/group");
-		if (!find_group(gdb, g, gid))
+		if (!find_group(group, g, gid))
 			return error_set(err, ENOENT, "image config User %s: no group %s in the image's /etc/group",
 					 user, g);
 		return 0;

@@ -11,8 +11,11 @@
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
 
 #include "rootfs/image.h"
+#include "rootfs/layer_view.h"
 #include "rootfs/rootfs.h"
 #include "runtime/util.h"
 
@@ -99,17 +102,28 @@ static int remove_lower_children(int dirfd, const char *dir, const struct create
 
 #define OVL_OPAQUE_XATTR "trusted.overlay.opaque"
 
-/* OVERLAY mode: the layer's own directory records whiteouts the way overlayfs reads them. */
-static int overlay_whiteout(int rootfd, enum layer_whiteout kind, const char *target, struct error *err)
+/* OVERLAY mode: the layer's own directory records whiteouts the way overlayfs reads them, at the path
+ * the merged view of the layers below resolves the target to. */
+static int overlay_whiteout(const struct layer_target *t, enum layer_whiteout kind, const char *target,
+			    struct error *err)
 {
-	cleanup_free char *parent = NULL, *base = NULL;
+	cleanup_free char *parent = NULL, *base = NULL, *rp = NULL, *victim = NULL;
 	cleanup_close int fd = -1;
+	struct view_hit h;
+	int r;
 
 	if (kind == LAYER_WH_OPAQUE) {
-		fd = *target ? rootfs_mkdir_in_root(rootfd, target, 0755, err)
-			     : openat(rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0)
-			return *target ? error_prefix(err, "opaque directory %s", target) : error_sys(err, "root");
+		if ((r = layer_view_resolve(t, target, true, &rp, err)) < 0 ||
+		    (r = layer_view_lookup(t, rp, &h, err)) < 0)
+			return error_prefix(err, "opaque directory %s", *target ? target : "/");
+		enum view_kind k = h.kind;
+		layer_view_hit_free(&h);
+		if (k == VIEW_MISSING)
+			return 0; /* nothing to hide: a flat apply does nothing either */
+		if (k != VIEW_DIR)
+			return error_set(err, ENOTDIR, "opaque directory %s: not a directory", target);
+		if ((fd = layer_view_mkdirs(t, rp, err)) < 0)
+			return error_prefix(err, "opaque directory %s", *target ? target : "/");
 		cleanup_free char *proc = xasprintf("/proc/self/fd/%d", fd);
 		if (setxattr(proc, OVL_OPAQUE_XATTR, "y", 1, 0) < 0)
 			return error_sys(err, "opaque directory %s: setting %s", *target ? target : "/",
@@ -117,25 +131,32 @@ static int overlay_whiteout(int rootfd, enum layer_whiteout kind, const char *ta
 		return 0;
 	}
 	layer_path_split(target, &parent, &base);
-	fd = *parent ? rootfs_mkdir_in_root(rootfd, parent, 0755, err)
-		     : openat(rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return *parent ? error_prefix(err, "whiteout %s", target) : error_sys(err, "root");
-	int r = remove_at(fd, base, target, err);
-	if (r < 0)
+	if ((r = layer_view_resolve(t, parent, true, &rp, err)) < 0)
+		return error_prefix(err, "whiteout %s", target);
+	victim = *rp ? xasprintf("%s/%s", rp, base) : xstrdup(base);
+	if ((r = layer_view_lookup(t, victim, &h, err)) < 0)
+		return error_prefix(err, "whiteout %s", target);
+	enum view_kind k = h.kind;
+	layer_view_hit_free(&h);
+	if (k == VIEW_MISSING)
+		return 0; /* nothing to delete, and no parent to make */
+	if ((fd = layer_view_mkdirs(t, rp, err)) < 0)
+		return error_prefix(err, "whiteout %s", target);
+	if ((r = remove_at(fd, base, target, err)) < 0)
 		return r;
 	if (mknodat(fd, base, S_IFCHR | 0, makedev(0, 0)) < 0)
 		return error_sys(err, "whiteout %s: mknod 0:0", target);
 	return 0;
 }
 
-static int apply_whiteout(int rootfd, enum layer_mode mode, enum layer_whiteout kind, const char *target,
+static int apply_whiteout(const struct layer_target *t, enum layer_whiteout kind, const char *target,
 			  const struct created *c, struct error *err)
 {
 	cleanup_free char *parent = NULL, *base = NULL;
+	int rootfd = t->root;
 
-	if (mode == LAYER_MODE_OVERLAY)
-		return overlay_whiteout(rootfd, kind, target, err);
+	if (t->mode == LAYER_MODE_OVERLAY)
+		return overlay_whiteout(t, kind, target, err);
 
 	if (kind == LAYER_WH_OPAQUE) {
 		cleanup_close int fd = rootfs_open_in_root(rootfd, *target ? target : ".",
@@ -172,7 +193,7 @@ static int copy_data(struct archive *a, int fd, const char *path, struct layer_l
 			*end = (uint64_t)off + len;
 		lim->written += len;
 		if (lim->max_size && lim->written > lim->max_size)
-			return error_set(err, EFBIG, "layer entry %s: unpacked size exceeds the cap of %llu bytes",
+			return error_set(err, EFBIG, "layer entry %s: unpacked size exceeds the cap of %llu bytes (--max-size)",
 					 path, (unsigned long long)lim->max_size);
 		if (pwrite(fd, buf, len, off) != (ssize_t)len)
 			return error_set(err, errno ? errno : EIO, "writing %s", path);
@@ -237,6 +258,7 @@ static int set_meta(struct archive_entry *e, int pfd, const char *base, const ch
  * change nothing. */
 struct parent_cache {
 	char *path;
+	char *resolved;		/* where path is in the root (OVERLAY: through the merged view) */
 	int fd;
 	uid_t uid;		/* owner of a new file: our fsuid */
 	gid_t gid;		/* group of a new file: ours, or the directory's when it is setgid */
@@ -277,7 +299,8 @@ static int set_meta_fd(struct archive_entry *e, int fd, const struct parent_cach
 static void parent_cache_drop(struct parent_cache *c)
 {
 	free(c->path);
-	c->path = NULL;
+	free(c->resolved);
+	c->path = c->resolved = NULL;
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
@@ -299,25 +322,84 @@ static int write_file(struct archive *a, struct archive_entry *e, int fd, const 
 	return set_meta_fd(e, cfd, pc, path, err);
 }
 
-static int apply_entry(struct archive *a, struct archive_entry *e, int rootfd, const char *path,
-		       struct parent_cache *pc, struct layer_limits *lim, struct error *err)
+/* OVERLAY: a hardlink to target (cleaned): linked to this layer's file, or to a copy of the lower one. */
+static int overlay_hardlink(const struct layer_target *t, const char *target, int pfd, const char *base,
+			    const char *path, struct error *err)
+{
+	cleanup_free char *rt = NULL;
+	struct view_hit h;
+	int r;
+
+	if ((r = layer_view_resolve(t, target, false, &rt, err)) < 0 || (r = layer_view_lookup(t, rt, &h, err)) < 0)
+		return error_prefix(err, "layer entry %s: hardlink target %s", path, target);
+	if (h.kind == VIEW_MISSING || h.kind == VIEW_DIR) {
+		layer_view_hit_free(&h);
+		return error_set(err, h.kind == VIEW_DIR ? EPERM : ENOENT, "layer entry %s: hardlink target %s: %s",
+				 path, target, h.kind == VIEW_DIR ? "a directory" : "no such file");
+	}
+	/* a file of a lower layer: copied up into this one, then linked, as containerd does */
+	r = h.layer > 0 ? layer_view_copy_up(t, rt, &h, err) : 0;
+	layer_view_hit_free(&h);
+	if (r < 0)
+		return error_prefix(err, "layer entry %s", path);
+	struct open_how how = { .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+				.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
+	cleanup_close int tfd = (int)syscall(SYS_openat2, t->root, rt, &how, sizeof(how));
+	if (tfd < 0)
+		return error_sys(err, "layer entry %s: hardlink target %s", path, target);
+	if (linkat(tfd, "", pfd, base, AT_EMPTY_PATH) < 0)
+		return error_sys(err, "layer entry %s: hardlink to %s", path, target);
+	return 0;
+}
+
+/* The directory an entry's parent names: in the root (FLAT), or made in this layer where the merged view
+ * resolves it (OVERLAY). *resolved gets the path used. */
+static int open_parent(const struct layer_target *t, const char *parent, char **resolved, struct error *err)
+{
+	int r;
+
+	if (t->mode == LAYER_MODE_OVERLAY) {
+		/* already a directory of this layer at every level: the merged view resolves it to itself */
+		struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+					.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS };
+		r = (int)syscall(SYS_openat2, t->root, *parent ? parent : ".", &how, sizeof(how));
+		if (r >= 0) {
+			*resolved = xstrdup(parent);
+			return r;
+		}
+		if ((r = layer_view_resolve(t, parent, true, resolved, err)) < 0)
+			return r;
+		return layer_view_mkdirs(t, *resolved, err);
+	}
+	*resolved = xstrdup(parent);
+	if (!*parent) {
+		r = openat(t->root, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		return r < 0 ? error_sys(err, "root") : r;
+	}
+	return rootfs_mkdir_in_root(t->root, parent, 0755, err);
+}
+
+static int apply_entry(struct archive *a, struct archive_entry *e, const struct layer_target *t,
+		       const char *path, struct parent_cache *pc, struct layer_limits *lim, char **written,
+		       struct error *err)
 {
 	cleanup_free char *parent = NULL, *base = NULL;
 	mode_t type = archive_entry_filetype(e);
 	const char *hl = archive_entry_hardlink(e);
+	int rootfd = t->root;
 	int r;
 
 	if (!*path) {
 		/* The root itself: only its metadata. */
+		*written = xstrdup("");
 		return 0;
 	}
 	layer_path_split(path, &parent, &base);
 	if (!pc->path || strcmp(pc->path, parent) != 0) {
 		parent_cache_drop(pc);
-		pc->fd = *parent ? rootfs_mkdir_in_root(rootfd, parent, 0755, err)
-				 : openat(rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		pc->fd = open_parent(t, parent, &pc->resolved, err);
 		if (pc->fd < 0)
-			return *parent ? error_prefix(err, "layer entry %s", path) : error_sys(err, "root");
+			return error_prefix(err, "layer entry %s", path);
 		pc->path = xstrdup(parent);
 		struct stat pst;
 		if (fstat(pc->fd, &pst) < 0)
@@ -329,6 +411,7 @@ static int apply_entry(struct archive *a, struct archive_entry *e, int rootfd, c
 			  (errno != ENODATA && errno != EOPNOTSUPP);
 	}
 	int pfd = pc->fd;
+	*written = *pc->resolved ? xasprintf("%s/%s", pc->resolved, base) : xstrdup(base);
 
 	/* The common case, a new file: one openat, no lookup before it. */
 	if (type == AE_IFREG && !hl) {
@@ -343,13 +426,14 @@ static int apply_entry(struct archive *a, struct archive_entry *e, int rootfd, c
 	struct stat st;
 	bool exists = fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0;
 	/* A removal, a new directory or symlink may change what later parent paths resolve to. */
+	cleanup_close int owned = -1;
 	if (exists || type == AE_IFDIR || type == AE_IFLNK) {
-		pfd = dup(pc->fd);
+		owned = dup(pc->fd);
 		parent_cache_drop(pc);
-		if (pfd < 0)
+		if (owned < 0)
 			return error_sys(err, "layer entry %s: dup", path);
+		pfd = owned;
 	}
-	cleanup_close int owned = pfd != pc->fd ? pfd : -1;
 	if (exists && !(type == AE_IFDIR && S_ISDIR(st.st_mode))) {
 		r = remove_at(pfd, base, path, err);
 		if (r < 0)
@@ -360,6 +444,8 @@ static int apply_entry(struct archive *a, struct archive_entry *e, int rootfd, c
 		r = layer_path_clean(hl, &target, err);
 		if (r < 0)
 			return error_prefix(err, "layer entry %s: hardlink", path);
+		if (t->mode == LAYER_MODE_OVERLAY)
+			return overlay_hardlink(t, target, pfd, base, path, err);
 		cleanup_close int tfd = rootfs_open_in_root(rootfd, *target ? target : ".",
 							    O_PATH | O_NOFOLLOW, 0, err);
 		if (tfd < 0)
@@ -382,9 +468,9 @@ static int apply_entry(struct archive *a, struct archive_entry *e, int rootfd, c
 		return write_file(a, e, fd, pc, path, lim, err);
 	}
 	case AE_IFLNK: {
-		const char *t = archive_entry_symlink(e);
-		if (!t || symlinkat(t, pfd, base) < 0)
-			return error_set(err, t ? errno : EINVAL, "layer entry %s: symlink", path);
+		const char *lt = archive_entry_symlink(e);
+		if (!lt || symlinkat(lt, pfd, base) < 0)
+			return error_set(err, lt ? errno : EINVAL, "layer entry %s: symlink", path);
 		break;
 	}
 	case AE_IFCHR:
@@ -427,9 +513,9 @@ static int restore_dir_times(int rootfd, struct dir_time *d, size_t n, struct er
 	return r;
 }
 
-int layer_apply(struct archive *a, int rootfd, enum layer_mode mode, struct layer_limits *lim,
-		struct error *err)
+int layer_apply(struct archive *a, const struct layer_target *t, struct layer_limits *lim, struct error *err)
 {
+	int rootfd = t->root;
 	struct archive_entry *e;
 	struct dir_time *dirs = NULL;
 	struct created c = { 0 };
@@ -440,7 +526,7 @@ int layer_apply(struct archive *a, int rootfd, enum layer_mode mode, struct laye
 	umask(pc.mask);	/* only read it */
 	while (r == 0 && ((ar = archive_read_next_header(a, &e)) == ARCHIVE_OK || ar == ARCHIVE_WARN)) {
 		const char *name = archive_entry_pathname(e);
-		cleanup_free char *path = NULL, *target = NULL;
+		cleanup_free char *path = NULL, *target = NULL, *written = NULL;
 		enum layer_whiteout kind = LAYER_WH_NONE;
 
 		if (!name)
@@ -449,11 +535,13 @@ int layer_apply(struct archive *a, int rootfd, enum layer_mode mode, struct laye
 			r = layer_path_clean(name, &path, err);
 		if (r == 0)
 			r = layer_path_whiteout(path, &kind, &target, err);
+		if (r == 0 && kind == LAYER_WH_NONE)
+			r = layer_check_ids(*path ? path : "/", archive_entry_uid(e), archive_entry_gid(e), err);
 		if (r == 0 && kind != LAYER_WH_NONE)
 			parent_cache_drop(&pc);
 		if (r == 0)
-			r = kind != LAYER_WH_NONE ? apply_whiteout(rootfd, mode, kind, target, &c, err)
-						  : apply_entry(a, e, rootfd, path, &pc, lim, err);
+			r = kind != LAYER_WH_NONE ? apply_whiteout(t, kind, target, &c, err)
+						  : apply_entry(a, e, t, path, &pc, lim, &written, err);
 		if (r == 0 && kind == LAYER_WH_NONE) {
 			c.v = xrealloc(c.v, (c.n + 1) * sizeof(char *));
 			c.v[c.n++] = xstrdup(path);
@@ -461,7 +549,7 @@ int layer_apply(struct archive *a, int rootfd, enum layer_mode mode, struct laye
 		if (r == 0 && kind == LAYER_WH_NONE && archive_entry_filetype(e) == AE_IFDIR &&
 		    !archive_entry_hardlink(e)) {
 			dirs = xrealloc(dirs, (n_dirs + 1) * sizeof(*dirs));
-			dirs[n_dirs].path = steal_pointer(&path);
+			dirs[n_dirs].path = steal_pointer(&written);
 			dirs[n_dirs].ts[0] = dirs[n_dirs].ts[1] = (struct timespec){
 				.tv_sec = archive_entry_mtime(e), .tv_nsec = archive_entry_mtime_nsec(e) };
 			n_dirs++;

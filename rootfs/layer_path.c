@@ -1,5 +1,6 @@
 /* Tar entry names inside a layer: normalisation, confinement and whiteout classification. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +35,17 @@ int layer_path_clean(const char *name, char **out, struct error *err)
 	}
 	*o = '\0';
 	*out = buf;
+	return 0;
+}
+
+int layer_check_ids(const char *path, int64_t uid, int64_t gid, struct error *err)
+{
+	if (uid < 0 || uid >= (int64_t)UINT32_MAX)
+		return error_set(err, 0, "layer entry %s: uid %lld out of range (0 to %u)", path,
+				 (long long)uid, UINT32_MAX - 1);
+	if (gid < 0 || gid >= (int64_t)UINT32_MAX)
+		return error_set(err, 0, "layer entry %s: gid %lld out of range (0 to %u)", path,
+				 (long long)gid, UINT32_MAX - 1);
 	return 0;
 }
 

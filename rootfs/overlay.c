@@ -81,7 +81,7 @@ int image_tmpfs_mount(int target_fd, struct error *err)
 
 	if (fs < 0)
 		return error_sys(err, "fsopen tmpfs");
-	if (fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0711", 0) < 0 ||
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0700", 0) < 0 ||
 	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		return error_sys(err, "create a tmpfs");
 	if ((mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID)) < 0)

@@ -9,6 +9,7 @@ pkgs=(
 	zstd libcap2-bin strace
 	podman skopeo umoci
 	iproute2 procps util-linux valgrind
+	python3 clang libclang-rt-14-dev
 )
 
 missing=()

@@ -5,6 +5,8 @@
 #                   OUT.tar KIND
 #   KIND busybox: the busybox rootfs in 2 layers (gzip, then plain tar with a whiteout and an opaque dir)
 #   KIND dotdot|abs|dotlink|hardlink|whsymlink|barewh|dirsymlink|bomb: a hostile image (hostile_layers)
+#   KIND zeros64: one gzip layer holding 64 MiB of zeros (legitimate, but 1000:1)
+#   KIND uid2p32|gid2p32|uidm1|neguid: an entry owned by uid 2^32, gid 2^32, uid 2^32-1, uid -1 (pax)
 #   --corrupt digest  flip a byte in the last layer blob (size unchanged)
 #   --corrupt size    announce the last layer one byte larger than it is
 #   --corrupt diffid  a wrong rootfs.diff_ids entry for the last layer in the config
@@ -12,6 +14,11 @@
 #   --format docker-oci  the newer docker form: an OCI layout plus manifest.json pointing into blobs/
 #   --nested          OCI: index.json -> a nested multi-platform index (arm64 absent, amd64, unknown/unknown)
 #   --stop-signal S   config.StopSignal
+#   --layer DIR       busybox: one more layer on top, DIR as it is (owners, modes, devices, xattrs);
+#                     repeatable, applied in order
+#   --layer-tar FILE  busybox: one more layer on top, FILE as it is (a tar made by hand); after --layer
+#   --passwd fifo|dev|symlink|huge  busybox: a third layer making /etc/passwd a FIFO, a device node
+#                     (1:5), a symlink to /tmp/berth-hostile/passwd, or a 5 MiB (sparse) file
 set -euo pipefail
 
 prog=${0##*/}
@@ -19,7 +26,7 @@ die() {
 	echo "$prog: $*" >&2
 	exit 1
 }
-format=oci corrupt= ref=busybox:test user= zstd=0 nested=0 stopsig=
+format=oci corrupt= ref=busybox:test user= zstd=0 nested=0 stopsig= passwd= extra=() extra_tars=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--format) format=$2; shift 2 ;;
@@ -29,7 +36,10 @@ while [ $# -gt 0 ]; do
 	--zstd) zstd=1; shift ;;
 	--nested) nested=1; shift ;;
 	--stop-signal) stopsig=$2; shift 2 ;;
-	-h | --help) sed -n '2,14s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	--passwd) passwd=$2; shift 2 ;;
+	--layer) extra+=("$(realpath "$2")"); shift 2 ;;
+	--layer-tar) extra_tars+=("$(realpath "$2")"); shift 2 ;;
+	-h | --help) sed -n '2,19s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	-*) die "unknown flag $1" ;;
 	*) break ;;
 	esac
@@ -65,6 +75,31 @@ busybox_layers() {
 		zstd -q --rm "$work/l2.tar"
 		layers=("$work/l1.tar.gz" "$work/l2.tar.zst")
 	fi
+	if [ -n "$passwd" ]; then
+		local p=$work/l3
+		mkdir -p "$p/etc"
+		case $passwd in
+		fifo) mkfifo "$p/etc/passwd" ;;
+		dev) mknod "$p/etc/passwd" c 1 5 ;;
+		symlink) ln -s /tmp/berth-hostile/passwd "$p/etc/passwd" ;;
+		huge) truncate -s 5M "$p/etc/passwd" ;;
+		*) die "unknown --passwd $passwd" ;;
+		esac
+		"${T[@]}" --sparse -C "$p" -cf "$work/l3.tar" etc/passwd
+		layers+=("$work/l3.tar")
+	fi
+	local i=0 d
+	for d in "${extra[@]}"; do
+		i=$((i + 1))
+		tar --numeric-owner --xattrs --xattrs-include='*' --sort=name --mtime=@1700000000 \
+			-C "$d" -cf "$work/x$i.tar" .
+		layers+=("$work/x$i.tar")
+	done
+	for d in "${extra_tars[@]}"; do
+		i=$((i + 1))
+		cp "$d" "$work/x$i.tar"
+		layers+=("$work/x$i.tar")
+	done
 }
 
 # One hostile layer (two for whsymlink); the host paths they aim at are under /tmp/berth-hostile.
@@ -94,11 +129,19 @@ hostile_layers() {
 		rmdir "$s/d"; ln -s /tmp/berth-hostile "$s/d"; mkdir "$s/e"; echo x >"$s/e/pwned"
 		"${T[@]}" -C "$s" -cf "$work/h.tar" --transform 's,^e/,d/,' d e/pwned
 		layers=("$work/h0.tar") ;;
-	bomb)
-		# 128 MiB of zeros, about 128 KiB gzipped
-		truncate -s 128M "$s/zeros"
+	bomb | zeros64)
+		# 128 MiB (64 MiB) of zeros, about 128 KiB (64 KiB) gzipped
+		truncate -s "$([ "$kind" = bomb ] && echo 128M || echo 64M)" "$s/zeros"
 		"${T[@]}" -C "$s" -cf - zeros | gzip -9 >"$work/h.tar.gz"
 		layers=("$work/h.tar.gz"); return ;;
+	uid2p32 | gid2p32 | uidm1 | neguid)
+		local u=0 g=0
+		case $kind in uid2p32) u=4294967296 ;; gid2p32) g=4294967296 ;; uidm1) u=4294967295 ;; neguid) u=-1 ;; esac
+		# GNU tar refuses such owners: python's tarfile writes them as pax headers
+		python3 -c 'import io, sys, tarfile
+t = tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT)
+i = tarfile.TarInfo("x"); i.size = 2; i.uid = int(sys.argv[2]); i.gid = int(sys.argv[3]); i.mtime = 1700000000
+t.addfile(i, io.BytesIO(b"x\n")); t.close()' "$work/h.tar" "$u" "$g" ;;
 	*) die "unknown KIND $kind" ;;
 	esac
 	layers+=("$work/h.tar")

@@ -134,7 +134,7 @@ unpack_and_run() {
 	mkimage "$BATS_TEST_TMPDIR/i.tar" busybox
 	run "$BERTH" image unpack --max-size 100000 "$BATS_TEST_TMPDIR/i.tar" "$OUT"
 	[ "$status" -ne 0 ]
-	[[ "$output" == *"exceeds the cap"* ]]
+	[[ "$output" == *"the cap"* ]]
 	assert_no_rootfs
 	head -c 600000 "$BATS_TEST_TMPDIR/i.tar" >"$BATS_TEST_TMPDIR/t.tar"
 	run "$BERTH" image unpack "$BATS_TEST_TMPDIR/t.tar" "$OUT"
@@ -201,14 +201,85 @@ unpack_and_run() {
 	assert_host_untouched
 }
 
-@test "image unpack: decompression bomb stops at --max-size and at the ratio cap, leaves nothing" {
+@test "image unpack, load, run --image: --max-size caps the expanded layers; a bomb fails clearly, leaves nothing" {
 	mkimage "$BATS_TEST_TMPDIR/i.tar" bomb
 	run "$BERTH" image unpack --max-size 50000000 "$BATS_TEST_TMPDIR/i.tar" "$OUT"
-	[ "$status" -ne 0 ]
-	[[ "$output" == *"layer entry zeros: unpacked size exceeds the cap"* ]]
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"layer sha256:"*"the cap"* ]]
 	assert_no_rootfs
-	run "$BERTH" image unpack "$BATS_TEST_TMPDIR/i.tar" "$OUT"
-	[ "$status" -ne 0 ]
-	[[ "$output" == *"decompression bomb"* ]]
+	run "$BERTH" image unpack --max-size 100M "$BATS_TEST_TMPDIR/i.tar" "$OUT"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"layer sha256:"*"expands past the cap"*"cap 104857600, --max-size"* ]]
 	assert_no_rootfs
+	run "$BERTH" --root "$ROOT" image load --max-size 100M "$BATS_TEST_TMPDIR/i.tar"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"the cap"* ]]
+	[ -z "$(ls -A "$ROOT/.images/layers")" ] && [ -z "$(ls -A "$ROOT/.images/images")" ]
+	run "$BERTH" --root "$ROOT" run --image "$BATS_TEST_TMPDIR/i.tar" --max-size 100M --name "$CID" -- true
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"the cap"* ]]
+	run "$BERTH" image unpack --max-size 12X "$BATS_TEST_TMPDIR/i.tar" "$OUT"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"--max-size 12X: not a size"* ]]
+	# a cap the user lifts: 0 is none
+	run "$BERTH" image unpack --max-size 0 "$BATS_TEST_TMPDIR/i.tar" "$OUT"
+	[ "$status" -eq 0 ]
+	[ "$(stat -c %s "$OUT/rootfs/zeros")" = 134217728 ]
+}
+
+@test "image unpack, run --image: 64 MiB of zeros (1000:1 gzip) is a legitimate layer under the default cap" {
+	mkimage "$BATS_TEST_TMPDIR/z.tar" zeros64
+	run "$BERTH" image unpack "$BATS_TEST_TMPDIR/z.tar" "$OUT"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(stat -c %s "$OUT/rootfs/zeros")" = 67108864 ]
+	run "$BERTH" --root "$ROOT" image load "$BATS_TEST_TMPDIR/z.tar"
+	echo "$output"
+	[ "$status" -eq 0 ]
+}
+
+# An OCI archive whose index points at MANIFEST (a JSON text): malformed_oci OUT.tar MANIFEST
+malformed_oci() {
+	local d=$BATS_TEST_TMPDIR/mal h
+	rm -rf "$d" && mkdir -p "$d/blobs/sha256"
+	h=$(printf '%s' "$2" | sha256sum | cut -d' ' -f1)
+	printf '%s' "$2" >"$d/blobs/sha256/$h"
+	jq -nc --arg d "sha256:$h" --argjson s "${#2}" '{schemaVersion: 2, manifests: [{digest: $d, size: $s,
+		mediaType: "application/vnd.oci.image.manifest.v1+json"}]}' >"$d/index.json"
+	tar -C "$d" -cf "$1" .
+}
+
+@test "image load, unpack, run --image: malformed OCI manifests fail with a clear error, no crash" {
+	local m i=0
+	for m in '{"schemaVersion": 2, "layers": 5}' 'not json' '{"config": {"digest": "sha256:x"}}' \
+		'{"config": {"digest": "sha256:'"$(printf %064d 0)"'", "size": 2}, "layers": []}'; do
+		malformed_oci "$BATS_TEST_TMPDIR/m$i.tar" "$m"
+		for cmd in "image unpack $BATS_TEST_TMPDIR/m$i.tar $OUT" "image load $BATS_TEST_TMPDIR/m$i.tar" \
+			"run --image $BATS_TEST_TMPDIR/m$i.tar --name $CID"; do
+			run "$BERTH" --root "$ROOT" $cmd
+			echo "$cmd: $status $output"
+			[ "$status" -eq 1 ]
+			[[ "$output" == *"manifest"* || "$output" == *"config"* ]]
+			[[ "$output" != *"free"* ]]
+		done
+		assert_no_rootfs
+		i=$((i + 1))
+	done
+}
+
+@test "image unpack, run --image: an entry owned by uid or gid 2^32, 2^32-1 or -1 is refused naming it" {
+	local kind
+	for kind in uid2p32 gid2p32 uidm1 neguid; do
+		mkimage "$BATS_TEST_TMPDIR/$kind.tar" $kind
+		run "$BERTH" image unpack "$BATS_TEST_TMPDIR/$kind.tar" "$OUT"
+		echo "$kind: $status $output"
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"layer entry x: "[ug]"id "*" out of range"* ]]
+		assert_no_rootfs
+		run "$BERTH" --root "$ROOT" run --image "$BATS_TEST_TMPDIR/$kind.tar" --name "$CID" -- true
+		echo "run --image $kind: $status $output"
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"layer entry x: "[ug]"id "*" out of range"* ]]
+		[ -z "$(ls -A "$ROOT/.images/layers")" ]
+	done
 }

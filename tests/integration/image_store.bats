@@ -3,6 +3,7 @@
 # overlay of the stored layers (or a copy with BERTH_IMAGE_COPY=1), checked from inside real containers.
 
 load helpers
+load image_corpus
 
 MKIMAGE=$TESTS_TOP/tests/data/mkimage.sh
 
@@ -57,6 +58,7 @@ teardown() {
 	done
 	# a failed test must not leave an overlay mounted under the temp dir
 	for m in $(host_mounts_here | sort -r); do umount -l "$m" 2>/dev/null || true; done
+	[ -z "${SUID_TOP:-}" ] || rm -rf "$SUID_TOP"
 }
 
 # Nothing of container $1 left: no store dir, no state dir, no mount.
@@ -294,4 +296,137 @@ VIEW='cd / && find bin etc opq meta marker -xdev | sort | while read -r f; do
 	[ "$names" = busybox:other,busybox:test ]
 	run rt run --image busybox:other -- cat /marker
 	[ "$output" = layer2 ]
+}
+
+@test "run --image, image unpack: an image /etc/passwd that is a FIFO, a device, a symlink or huge is refused" {
+	local kind
+	mkdir -p /tmp/berth-hostile
+	echo 'nobody:x:4242:4242::/:/bin/sh' >/tmp/berth-hostile/passwd
+	for kind in fifo dev symlink huge; do
+		BERTH=$BERTH "$MKIMAGE" --user nobody --passwd $kind --ref pw:$kind "$BATS_TEST_TMPDIR/$kind.tar" \
+			busybox >/dev/null
+		# a hang would hold the store lock: image ls must answer meanwhile
+		timeout 30 "$BERTH" --root "$ROOT" run --image "$BATS_TEST_TMPDIR/$kind.tar" --name "$CID" -- id \
+			>"$BATS_TEST_TMPDIR/out" 2>&1 &
+		local pid=$!
+		sleep 1
+		run timeout 10 "$BERTH" --root "$ROOT" image ls
+		[ "$status" -eq 0 ] || { echo "$kind: image ls blocked: $status"; return 1; }
+		wait $pid && status=0 || status=$?
+		output=$(cat "$BATS_TEST_TMPDIR/out")
+		echo "$kind: $status $output"
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"the image's /etc/passwd is "* ]]
+		[[ "$output" != *4242* ]]
+		assert_gone "$CID"
+		run timeout 30 "$BERTH" image unpack "$BATS_TEST_TMPDIR/$kind.tar" "$BATS_TEST_TMPDIR/u-$kind"
+		echo "unpack $kind: $status $output"
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"the image's /etc/passwd is "* ]]
+		[ ! -e "$BATS_TEST_TMPDIR/u-$kind/rootfs" ]
+	done
+	rm -f /tmp/berth-hostile/passwd
+}
+
+@test "run --image: a host user cannot reach the container's setuid files or devices; setuid works inside" {
+	local x=$BATS_TEST_TMPDIR/x top
+	mkdir -p "$x/bin" "$x/dev2"
+	# sysc 107: geteuid on x86_64
+	cp "$(build_helper sysc -static)" "$x/bin/sysc" && chown 0:0 "$x/bin/sysc" && chmod 4755 "$x/bin/sysc"
+	mknod -m 666 "$x/dev2/zero" c 1 5 && chmod 755 "$x"
+	BERTH=$BERTH "$MKIMAGE" --layer "$x" --ref suid:test "$BATS_TEST_TMPDIR/s.tar" busybox >/dev/null
+	# a state root whose parents every user may traverse
+	top=$(mktemp -d /tmp/berth-suid.XXXXXX) && chmod 755 "$top" && SUID_TOP=$top
+	ROOT=$top/state STORE=$top/state/.images
+	bg_run --image "$BATS_TEST_TMPDIR/s.tar" --name "$CID" -- sleep 100
+	local r=$STORE/containers/$CID/rootfs
+	[ -u "$r/bin/sysc" ] && [ -c "$r/dev2/zero" ]
+	# su, not setpriv: setpriv keeps root's capabilities until its exec, so the lookup would pass
+	run su nobody -s /bin/sh -c "$r/bin/sysc 107"
+	echo "host exec: $status $output"
+	[ "$status" -ne 0 ]
+	[[ "$output" != *"ok 0"* ]]
+	run su nobody -s /bin/sh -c "head -c 1 $r/dev2/zero | od -An -tx1"
+	echo "host device: $status $output"
+	[[ "$output" != *00* ]]
+	run su nobody -s /bin/sh -c "ls $STORE/layers"
+	[ "$status" -ne 0 ]
+	[ "$(stat -c %a "$STORE")" = 700 ]
+	[ "$(stat -c %a "$STORE/containers/$CID")" = 700 ]
+	# inside, a setuid-root file still gives euid 0 to an unprivileged process (without no_new_privs)
+	echo '{"args": ["/bin/sysc", "107"], "user": {"uid": 65534, "gid": 65534}, "cwd": "/",
+		"noNewPrivileges": false}' >"$BATS_TEST_TMPDIR/p.json"
+	run rt exec --process "$BATS_TEST_TMPDIR/p.json" "$CID"
+	echo "inside: $status $output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "ok 0" ]
+	run rt exec -u 65534:65534 "$CID" sh -c 'id -u; head -c 1 /dev2/zero | od -An -tx1'
+	echo "inside device: $status $output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == "65534"*"00"* ]]
+	rt delete --force "$CID"
+	rm -rf "$top"
+}
+
+@test "run --image (overlay and copy), image unpack FILE and IMAGE: the same tree from layers through symlinks, hardlinks, whiteouts" {
+	mk_corpus
+	local u=$BATS_TEST_TMPDIR/u tree
+	run rt image load "$BATS_TEST_TMPDIR/c.tar"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	# the reference: the layers applied in order into one directory
+	run "$BERTH" image unpack "$BATS_TEST_TMPDIR/c.tar" "$u"
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	jq --arg s "$TREE" '.process.args = ["sh", "-c", $s]' "$u/config.json" >"$u/c" && mv "$u/c" "$u/config.json"
+	rt run --bundle "$u" "$CID-flat" >"$BATS_TEST_TMPDIR/flat" </dev/null
+	grep -q '^./usr/lib/hello ' "$BATS_TEST_TMPDIR/flat"
+	grep -q '^./lib2 symbolic link 777 0:0 usr/lib$' "$BATS_TEST_TMPDIR/flat"
+	! grep -q '^./usr/wd/victim ' "$BATS_TEST_TMPDIR/flat"
+	for how in overlay copy store; do
+		case $how in
+		overlay) rt run --image corpus:test -- sh -c "$TREE" >"$BATS_TEST_TMPDIR/$how" </dev/null ;;
+		copy) BERTH_IMAGE_COPY=1 rt run --image corpus:test -- sh -c "$TREE" >"$BATS_TEST_TMPDIR/$how" </dev/null ;;
+		store)
+			rt image unpack corpus:test "$BATS_TEST_TMPDIR/s"
+			jq --arg s "$TREE" '.process.args = ["sh", "-c", $s]' "$BATS_TEST_TMPDIR/s/config.json" \
+				>"$BATS_TEST_TMPDIR/s/c" && mv "$BATS_TEST_TMPDIR/s/c" "$BATS_TEST_TMPDIR/s/config.json"
+			rt run --bundle "$BATS_TEST_TMPDIR/s" "$CID-store" >"$BATS_TEST_TMPDIR/$how" </dev/null ;;
+		esac
+		diff -u "$BATS_TEST_TMPDIR/flat" "$BATS_TEST_TMPDIR/$how" || { echo "$how differs"; return 1; }
+	done
+}
+
+@test "image load and unpack killed at any moment: the next store command or unpack leaves no temporary and no unused layer" {
+	local d l1=$BATS_TEST_TMPDIR/l1 l2=$BATS_TEST_TMPDIR/l2 t=$BATS_TEST_TMPDIR/k.tar pid
+	mkdir -p "$l1" "$l2"
+	head -c 40M /dev/urandom >"$l1/big1" && head -c 40M /dev/urandom >"$l2/big2" && chmod 755 "$l1" "$l2"
+	BERTH=$BERTH "$MKIMAGE" --layer "$l1" --layer "$l2" --ref kill:test "$t" busybox >/dev/null
+	for d in 0.02 0.05 0.08 0.1 0.12 0.14 0.16 0.2 0.3 0.5; do
+		rm -rf "$ROOT"
+		"$BERTH" --root "$ROOT" image load "$t" >/dev/null 2>&1 &
+		pid=$!
+		sleep $d
+		kill -9 $pid 2>/dev/null || true
+		wait $pid || true
+		run rt image ls -q
+		[ "$status" -eq 0 ]
+		# no temporary; and every layer belongs to a loaded image
+		run find "$STORE/layers" "$STORE/images" -maxdepth 1 -name '.tmp-*'
+		[ -z "$output" ] || { echo "load killed after $d s left: $output"; return 1; }
+		local n_layers n_images
+		n_layers=$(ls "$STORE/layers" | wc -l) n_images=$(ls "$STORE/images" | wc -l)
+		echo "after $d s: $n_images images, $n_layers layers"
+		[ "$n_images" -eq 1 ] && [ "$n_layers" -eq 4 ] || [ "$n_layers" -eq 0 ]
+		[ ! -e "$STORE/dirty" ]
+		# an unpack of the archive killed at the same moment, then unpacked again into the same bundle
+		local b=$BATS_TEST_TMPDIR/b$d
+		"$BERTH" image unpack "$t" "$b" >/dev/null 2>&1 &
+		pid=$!
+		sleep $d
+		kill -9 $pid 2>/dev/null || true
+		wait $pid || true
+		[ -e "$b/rootfs" ] || { run "$BERTH" image unpack "$t" "$b"; [ "$status" -eq 0 ] || { echo "$output"; return 1; }; }
+		run ls -A "$b"
+		[ "$output" = "$(printf 'config.json\nrootfs')" ] || { echo "unpack killed after $d s left: $output"; return 1; }
+	done
 }

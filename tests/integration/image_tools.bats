@@ -4,6 +4,7 @@
 # indexes, StopSignal), each run and checked from inside the container.
 
 load helpers
+load image_corpus
 
 MKIMAGE=$TESTS_TOP/tests/data/mkimage.sh
 
@@ -144,4 +145,20 @@ run_marker() {
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
 	[ "$(jq -r '.annotations["org.opencontainers.image.stopSignal"]' "$OUT/config.json")" = SIGUSR1 ]
 	[ "$(jq -r '.annotations["org.test.label"]' "$OUT/config.json")" = yes ]
+}
+
+@test "image tools: run --image gives the tree podman (vfs) gives, layers through symlinks, hardlinks, whiteouts" {
+	command -v podman >/dev/null || skip "podman not installed (tests/deps.sh installs it)"
+	[ -f "$PM/docker.tar" ] || skip "podman could not build the image on this host"
+	ROOT=$BATS_TEST_TMPDIR/state
+	mk_corpus
+	pm load -q -i "$BATS_TEST_TMPDIR/c.tar" >/dev/null
+	# podman writes its own /etc/hostname, hosts, mtab and /run/.containerenv: left out on both sides
+	local own='^\./(etc/(hostname|hosts|mtab|resolv\.conf)|run(/[^ ]*)?) '
+	pm run --rm --network none --runtime runc --ulimit nofile=20000:20000 --ulimit nproc=32768:32768 \
+		localhost/corpus:test sh -c "$TREE" </dev/null | grep -vE "$own" >"$BATS_TEST_TMPDIR/podman"
+	"$BERTH" --root "$ROOT" run --image "$BATS_TEST_TMPDIR/c.tar" -- sh -c "$TREE" </dev/null |
+		grep -vE "$own" >"$BATS_TEST_TMPDIR/berth"
+	grep -q '^./usr/lib/hello ' "$BATS_TEST_TMPDIR/podman"
+	diff -u "$BATS_TEST_TMPDIR/podman" "$BATS_TEST_TMPDIR/berth"
 }

@@ -80,6 +80,46 @@ START_TEST(clean_rejects_dotdot)
 }
 END_TEST
 
+START_TEST(owner_ids_in_range)
+{
+	struct error err = { 0 };
+
+	ck_assert_int_eq(layer_check_ids("a", 0, 0, &err), 0);
+	ck_assert_int_eq(layer_check_ids("a", 4294967294LL, 4294967294LL, &err), 0);
+	ck_assert_int_eq(layer_check_ids("a", 4294967296LL, 0, &err), -EINVAL);
+	ck_assert_str_eq(err.msg, "layer entry a: uid 4294967296 out of range (0 to 4294967294)");
+	ck_assert_int_eq(layer_check_ids("a", 4294967295LL, 0, &err), -EINVAL);
+	ck_assert_int_eq(layer_check_ids("a", -1, 0, &err), -EINVAL);
+	ck_assert_int_eq(layer_check_ids("b", 0, 4294967296LL, &err), -EINVAL);
+	ck_assert_str_eq(err.msg, "layer entry b: gid 4294967296 out of range (0 to 4294967294)");
+}
+END_TEST
+
+START_TEST(max_size_parsed)
+{
+	uint64_t n = 1;
+
+	ck_assert_int_eq(image_parse_size("0", &n), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(image_parse_size("123", &n), 0);
+	ck_assert_uint_eq(n, 123);
+	ck_assert_int_eq(image_parse_size("100M", &n), 0);
+	ck_assert_uint_eq(n, 100ull << 20);
+	ck_assert_int_eq(image_parse_size("64g", &n), 0);
+	ck_assert_uint_eq(n, 64ull << 30);
+	ck_assert_int_eq(image_parse_size("2TiB", &n), 0);
+	ck_assert_uint_eq(n, 2ull << 40);
+	ck_assert_int_eq(image_parse_size("1KB", &n), 0);
+	ck_assert_uint_eq(n, 1024);
+	ck_assert_int_lt(image_parse_size("12X", &n), 0);
+	ck_assert_int_lt(image_parse_size("-1", &n), 0);
+	ck_assert_int_lt(image_parse_size("", &n), 0);
+	ck_assert_int_lt(image_parse_size("M", &n), 0);
+	ck_assert_int_lt(image_parse_size("5Mx", &n), 0);
+	ck_assert_int_lt(image_parse_size("99999999999T", &n), 0);
+}
+END_TEST
+
 START_TEST(whiteout_kinds)
 {
 	struct error err = { 0 };
@@ -147,7 +187,8 @@ static int tar_apply_mode(struct tarbuf *t, enum layer_mode mode, struct error *
 	archive_write_free(t->w);
 	archive_read_support_format_tar(a);
 	ck_assert_int_eq(archive_read_open_memory(a, t->buf, t->used), ARCHIVE_OK);
-	r = layer_apply(a, rootfd, mode, &lim, err);
+	struct layer_target tg = { rootfd, mode, NULL, 0 };
+	r = layer_apply(a, &tg, &lim, err);
 	archive_read_free(a);
 	return r;
 }
@@ -196,31 +237,125 @@ START_TEST(apply_files_and_whiteouts)
 }
 END_TEST
 
+static int mkdtemp_fd(char *tmpl)
+{
+	ck_assert_ptr_nonnull(mkdtemp(tmpl));
+	int fd = open(tmpl, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	return fd;
+}
+
+static void put_file(const char *dir, const char *rel, const char *data)
+{
+	char *p = xasprintf("%s/%s", dir, rel);
+	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_ge(write_all(fd, data, strlen(data)), 0);
+	close(fd);
+	free(p);
+}
+
+static int tar_apply_on(struct tarbuf *t, int lowerfd, struct error *err)
+{
+	struct layer_limits lim = { 0 };
+	struct archive *a = archive_read_new();
+	struct layer_target tg = { rootfd, LAYER_MODE_OVERLAY, &lowerfd, 1 };
+	int r;
+
+	archive_write_close(t->w);
+	archive_write_free(t->w);
+	archive_read_support_format_tar(a);
+	ck_assert_int_eq(archive_read_open_memory(a, t->buf, t->used), ARCHIVE_OK);
+	r = layer_apply(a, &tg, &lim, err);
+	archive_read_free(a);
+	return r;
+}
+
 START_TEST(overlay_mode_records_whiteouts)
 {
 	static struct tarbuf t;
 	struct error err = { 0 };
-	char val[8] = "";
+	char val[8] = "", low[] = "/tmp/berth-test-layer-low-XXXXXX";
 	struct stat st;
+	int lowfd = mkdtemp_fd(low);
 
+	ck_assert_int_eq(mkdirat(lowfd, "d", 0755), 0);
+	put_file(low, "d/gone", "g");
+	ck_assert_int_eq(mkdirat(lowfd, "o", 0755), 0);
+	put_file(low, "o/old", "o");
+	put_file(outside, "victim", "v");
 	tar_begin(&t);
 	tar_add(&t, "d/.wh.gone", AE_IFREG, "", NULL);
+	tar_add(&t, "d/.wh.never-there", AE_IFREG, "", NULL);
 	tar_add(&t, "o/.wh..wh..opq", AE_IFREG, "", NULL);
 	tar_add(&t, "o/new", AE_IFREG, "n", NULL);
 	tar_add(&t, "p", AE_IFLNK, NULL, outside);
 	tar_add(&t, "p/.wh.victim", AE_IFREG, "", NULL);
-	ck_assert_msg(tar_apply_mode(&t, LAYER_MODE_OVERLAY, &err) == 0, "%s", err.msg);
+	ck_assert_msg(tar_apply_on(&t, lowfd, &err) == 0, "%s", err.msg);
 	char *p = xasprintf("%s/d/gone", root);
 	ck_assert_int_eq(lstat(p, &st), 0);
 	ck_assert(S_ISCHR(st.st_mode) && st.st_rdev == 0);
 	free(p);
+	/* nothing to hide: no whiteout */
+	ck_assert(!exists_in(root, "d/never-there"));
 	p = xasprintf("%s/o", root);
 	ck_assert_int_eq(getxattr(p, "trusted.overlay.opaque", val, sizeof(val)), 1);
 	ck_assert_int_eq(val[0], 'y');
 	free(p);
 	ck_assert(exists_in(root, "o/new"));
 	/* The whiteout under a symlink to the host stays inside the layer directory. */
-	ck_assert(!exists_in(outside, "victim"));
+	ck_assert(exists_in(outside, "victim"));
+	close(lowfd);
+	layer_remove_tree(AT_FDCWD, low, &err);
+}
+END_TEST
+
+START_TEST(overlay_mode_resolves_through_lower_symlinks)
+{
+	static struct tarbuf t;
+	struct error err = { 0 };
+	char low[] = "/tmp/berth-test-layer-low-XXXXXX";
+	struct stat st, st2;
+	int lowfd = mkdtemp_fd(low);
+
+	/* the lower layer: usr-merge (bin -> usr/bin), a file to hardlink, an absolute symlink */
+	ck_assert_int_eq(mkdirat(lowfd, "usr", 0755), 0);
+	ck_assert_int_eq(mkdirat(lowfd, "usr/bin", 0751), 0);
+	ck_assert_int_eq(fchownat(lowfd, "usr/bin", 1000, 1001, 0), 0);
+	ck_assert_int_eq(symlinkat("usr/bin", lowfd, "bin"), 0);
+	ck_assert_int_eq(symlinkat("/usr", lowfd, "abs"), 0);
+	ck_assert_int_eq(mkdirat(lowfd, "data", 0755), 0);
+	put_file(low, "data/f1", "shared");
+	tar_begin(&t);
+	tar_add(&t, "bin/hello", AE_IFREG, "hi", NULL);
+	tar_add(&t, "abs/new/deep", AE_IFREG, "d", NULL);
+	tar_add(&t, "data/f2", AE_IFREG, NULL, "data/f1");
+	ck_assert_msg(tar_apply_on(&t, lowfd, &err) == 0, "%s", err.msg);
+	/* written where the merged tree puts it; bin stays the lower symlink */
+	ck_assert(exists_in(root, "usr/bin/hello"));
+	ck_assert(!exists_in(root, "bin"));
+	ck_assert(exists_in(root, "usr/new/deep"));
+	ck_assert(!exists_in(root, "abs"));
+	/* the parent made in this layer looks like the lower one */
+	char *p = xasprintf("%s/usr/bin", root);
+	ck_assert_int_eq(stat(p, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0751);
+	ck_assert_uint_eq(st.st_uid, 1000);
+	ck_assert_uint_eq(st.st_gid, 1001);
+	free(p);
+	/* the hardlink target of the lower layer is copied up, then linked */
+	p = xasprintf("%s/data/f1", root);
+	ck_assert_int_eq(stat(p, &st), 0);
+	free(p);
+	p = xasprintf("%s/data/f2", root);
+	ck_assert_int_eq(stat(p, &st2), 0);
+	free(p);
+	ck_assert_uint_eq(st.st_ino, st2.st_ino);
+	ck_assert_uint_eq(st.st_nlink, 2);
+	ck_assert_uint_eq(st.st_size, 6);
+	close(lowfd);
+	layer_remove_tree(AT_FDCWD, low, &err);
 }
 END_TEST
 
@@ -304,11 +439,14 @@ static Suite *layer_suite(void)
 	tcase_add_test(tc, clean_normalises);
 	tcase_add_test(tc, clean_rejects_dotdot);
 	tcase_add_test(tc, whiteout_kinds);
+	tcase_add_test(tc, owner_ids_in_range);
+	tcase_add_test(tc, max_size_parsed);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("apply");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, apply_files_and_whiteouts);
 	tcase_add_test(tc, overlay_mode_records_whiteouts);
+	tcase_add_test(tc, overlay_mode_resolves_through_lower_symlinks);
 	tcase_add_test(tc, symlink_to_host_root_is_confined);
 	tcase_add_test(tc, whiteout_through_symlinked_parent_is_confined);
 	tcase_add_test(tc, hardlink_outside_rejected);
