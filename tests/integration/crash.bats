@@ -1,0 +1,97 @@
+#!/usr/bin/env bats
+# Crash safety: berth killed (SIGKILL) at any moment of a command; afterwards `delete --force` (or the
+# next command) leaves nothing behind: state dir, cgroup in any hierarchy, process.
+
+load helpers
+
+setup() {
+	setup_bundle sleep 100
+	command -v strace >/dev/null || skip "no strace"
+}
+
+# berth ARGS... killed by strace at the Nth call of SYSCALL in berth's own process (not its
+# children); 137 when it was killed there, berth's own status when it finished first.
+kill_at() {
+	local sys=$1 n=$2 rc=0
+	shift 2
+	# a sanitizer build: LeakSanitizer cannot work under ptrace
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		strace -qq -o /dev/null -e trace="$sys" -e inject="$sys:signal=KILL:when=$n" \
+		"$BERTH" --root "$ROOT" "$@" </dev/null >/dev/null 2>"$BATS_TEST_TMPDIR/berth.err" 3>&- || rc=$?
+	return $rc
+}
+
+# What a container id holds on the host: its state dir, a .tmp-* dir, its cgroup in any hierarchy
+# (v1, name=systemd, unified), a process whose command line names our state root (the init is a
+# clone of berth). Prints each, one per line.
+leftovers() {
+	local id=$1
+	[ -e "$ROOT/$id" ] && echo "state dir $ROOT/$id"
+	find "$ROOT" -maxdepth 1 -name '.tmp-*' -printf 'temp dir %p\n' 2>/dev/null
+	find /sys/fs/cgroup -maxdepth 4 -type d -name "$id" -printf 'cgroup %p\n' 2>/dev/null
+	pgrep -af -- "--root $ROOT " | sed 's/^/process /'
+	return 0
+}
+
+# After a kill: the container (if its dir exists) is listed, delete --force removes it all, and the
+# id can be used again.
+check_clean_after_kill() {
+	local id=$1 what=$2 left
+	if [ -e "$ROOT/$id" ]; then
+		rt list -q | grep -qx -- "$id" || { echo "$what: $id not listed"; ls -la "$ROOT/$id"; return 1; }
+	fi
+	rt delete --force "$id" || { echo "$what: delete --force failed"; return 1; }
+	left=$(leftovers "$id")
+	[ -z "$left" ] || { echo "$what: left after delete --force:"; echo "$left"; return 1; }
+}
+
+@test "crash: create killed at every mkdirat, renameat2, openat and write: delete --force leaves nothing" {
+	local sys n rc
+	for sys in mkdirat renameat2 openat write; do
+		for ((n = 1; n < 400; n++)); do
+			rc=0
+			kill_at "$sys" "$n" create --bundle "$BUNDLE" "$CID" || rc=$?
+			check_clean_after_kill "$CID" "create killed at $sys #$n (status $rc)"
+			[ "$rc" -eq 137 ] || break # create ran to its end: no call left to kill at
+		done
+		[ "$rc" -eq 0 ] || { echo "create under strace failed:"; cat "$BATS_TEST_TMPDIR/berth.err"; false; }
+	done
+}
+
+@test "crash: a state dir an older berth left with only its lock is listed and removed by delete --force" {
+	mkdir -p "$ROOT/$CID"
+	: >"$ROOT/$CID/lock"
+	: >"$ROOT/$CID/state.json.tmp"
+	run rt list -q
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"$CID"* ]]
+	run rt state "$CID"
+	[ "$status" -ne 0 ]
+	rt delete --force "$CID"
+	[ ! -e "$ROOT/$CID" ]
+	create_ctr
+	rt delete --force "$CID"
+}
+
+@test "crash: a create killed while it holds the lock shows as stopped, and a plain delete removes it" {
+	# stopped at its first cgroup write: the state dir is in place, the lock held
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		strace -qq -o /dev/null -e trace=mkdirat -e inject=mkdirat:signal=STOP:when=3 \
+		"$BERTH" --root "$ROOT" create --bundle "$BUNDLE" "$CID" </dev/null >/dev/null 2>&1 3>&- &
+	local i pid tracer=$!
+	for ((i = 0; i < 100; i++)); do
+		[ -e "$ROOT/$CID/state.json" ] && break
+		sleep 0.05
+	done
+	pid=$(pgrep -f -- "--root $ROOT create" | grep -v "^$tracer\$" | head -n 1)
+	[ -n "$pid" ]
+	run rt list --format json
+	[ "$(jq -r '.[0].status' <<<"$output")" = creating ]
+	kill -KILL "$pid"
+	wait "$tracer" || true
+	run rt list --format json
+	[ "$(jq -r '.[0].status' <<<"$output")" = stopped ]
+	[ "$(rt state "$CID" | jq -r .status)" = stopped ]
+	rt delete "$CID"
+	[ -z "$(leftovers "$CID")" ]
+}
