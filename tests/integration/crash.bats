@@ -5,9 +5,36 @@
 load helpers
 
 setup() {
-	setup_bundle sleep 100
+	MARK=$((100000 + RANDOM))
+	setup_bundle sleep "$MARK"
+}
+
+teardown() {
+	teardown_containers
+	local id m
+	for id in $(ls "$ROOT/.images/containers" 2>/dev/null); do
+		"$BERTH" --root "$ROOT" delete --force "$id" >/dev/null 2>&1 || true
+	done
+	for m in $(host_mounts_here | sort -r); do umount -l "$m" 2>/dev/null || true; done
+}
+
+need_strace() {
 	command -v strace >/dev/null || skip "no strace"
 }
+
+# berth ARGS... killed (SIGKILL) MS milliseconds after it started.
+kill_after() {
+	local ms=$1 pid
+	shift
+	"$BERTH" --root "$ROOT" "$@" </dev/null >/dev/null 2>&1 3>&- &
+	pid=$!
+	[ "$ms" -gt 0 ] && sleep "$(printf '%d.%03d' $((ms / 1000)) $((ms % 1000)))"
+	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+}
+
+# The delays of a sweep: 0 to 30 ms in 2 ms steps, past the end of a create on this machine.
+DELAYS=$(seq 0 2 30)
 
 # berth ARGS... killed by strace at the Nth call of SYSCALL in berth's own process (not its
 # children); 137 when it was killed there, berth's own status when it finished first.
@@ -30,6 +57,9 @@ leftovers() {
 	find "$ROOT" -maxdepth 1 -name '.tmp-*' -printf 'temp dir %p\n' 2>/dev/null
 	find /sys/fs/cgroup -maxdepth 4 -type d -name "$id" -printf 'cgroup %p\n' 2>/dev/null
 	pgrep -af -- "--root $ROOT " | sed 's/^/process /'
+	pgrep -afx "sleep $MARK" | sed 's/^/container process /'
+	host_mounts_here | sed 's/^/mount /'
+	[ -e "$ROOT/.images/containers/$id" ] && echo "run --image dir $ROOT/.images/containers/$id"
 	return 0
 }
 
@@ -46,6 +76,7 @@ check_clean_after_kill() {
 }
 
 @test "crash: create killed at every mkdirat, renameat2, openat and write: delete --force leaves nothing" {
+	need_strace
 	local sys n rc
 	for sys in mkdirat renameat2 openat write; do
 		for ((n = 1; n < 400; n++)); do
@@ -74,6 +105,7 @@ check_clean_after_kill() {
 }
 
 @test "crash: a create killed while it holds the lock shows as stopped, and a plain delete removes it" {
+	need_strace
 	# stopped at its first cgroup write: the state dir is in place, the lock held
 	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
 		strace -qq -o /dev/null -e trace=mkdirat -e inject=mkdirat:signal=STOP:when=3 \
@@ -94,4 +126,61 @@ check_clean_after_kill() {
 	[ "$(rt state "$CID" | jq -r .status)" = stopped ]
 	rt delete "$CID"
 	[ -z "$(leftovers "$CID")" ]
+}
+
+@test "crash: create, run and delete killed at a sweep of delays: delete --force leaves nothing" {
+	local ms
+	for ms in $DELAYS; do
+		kill_after "$ms" create --bundle "$BUNDLE" "$CID"
+		check_clean_after_kill "$CID" "create killed after $ms ms"
+	done
+	# `run` of a short process: the kills also land in its own delete at the end
+	set_args true
+	for ms in $DELAYS; do
+		kill_after "$ms" run --bundle "$BUNDLE" "$CID"
+		check_clean_after_kill "$CID" "run killed after $ms ms"
+	done
+	set_args sleep "$MARK"
+	for ms in $DELAYS; do
+		create_ctr
+		kill_after "$ms" delete --force "$CID"
+		check_clean_after_kill "$CID" "delete killed after $ms ms"
+	done
+}
+
+@test "crash: delete killed at every unlinkat, renameat2, rmdir and kill: delete --force leaves nothing" {
+	need_strace
+	local sys n rc
+	for sys in unlinkat renameat2 rmdir kill; do
+		for ((n = 1; n < 200; n++)); do
+			create_ctr
+			rt start "$CID"
+			rc=0
+			kill_at "$sys" "$n" delete --force "$CID" || rc=$?
+			check_clean_after_kill "$CID" "delete killed at $sys #$n (status $rc)"
+			[ "$rc" -eq 137 ] || break
+		done
+	done
+}
+
+@test "crash: run --image killed at a sweep of delays: delete --force leaves nothing" {
+	BERTH=$BERTH "$TESTS_TOP/tests/data/mkimage.sh" "$BATS_TEST_TMPDIR/a.tar" busybox >/dev/null
+	rt image load "$BATS_TEST_TMPDIR/a.tar" >/dev/null
+	local ms
+	for ms in $DELAYS; do
+		kill_after "$ms" run --image busybox:test --name "$CID" -- sleep "$MARK"
+		check_clean_after_kill "$CID" "run --image killed after $ms ms"
+	done
+}
+
+@test "crash: image load killed at a sweep of delays: the next store command leaves no temporary" {
+	BERTH=$BERTH "$TESTS_TOP/tests/data/mkimage.sh" "$BATS_TEST_TMPDIR/a.tar" busybox >/dev/null
+	local ms left
+	for ms in $DELAYS; do
+		kill_after "$ms" image load "$BATS_TEST_TMPDIR/a.tar"
+		rt image ls >/dev/null
+		left=$(find "$ROOT" -name '.tmp*' 2>/dev/null; host_mounts_here)
+		[ -z "$left" ] || { echo "image load killed after $ms ms, then image ls: left"; echo "$left"; false; }
+		rt image rm busybox:test >/dev/null 2>&1 || true
+	done
 }
