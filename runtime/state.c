@@ -87,7 +87,7 @@ int state_validate_id(const char *id, struct error *err)
 
 int state_root_open(const char *root, struct error *err)
 {
-	int r = mkdir_p(root, 0711);
+	int r = mkdir_p(root, 0700); /* root-only, as runc: nothing under it is for other users */
 	int fd;
 
 	if (r < 0)
@@ -232,7 +232,7 @@ int state_dir_create(int rootfd, const char *id, const struct state *st, int *lo
 	state_sweep_tmp(rootfd);
 	/* built under a temporary name and renamed into place whole: a crash never leaves <id> half made */
 	tmp_name(tmp, sizeof(tmp));
-	if (mkdirat(rootfd, tmp, 0711) < 0)
+	if (mkdirat(rootfd, tmp, 0700) < 0)
 		return error_sys(err, "container \"%s\": create state dir", id);
 	dirfd = openat(rootfd, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dirfd < 0) {

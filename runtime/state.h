@@ -39,7 +39,7 @@ struct state {
 /* Ids: 1..1024 chars of [A-Za-z0-9_.+-], not "." or "..". */
 int state_validate_id(const char *id, struct error *err);
 
-/* Open (creating with mode 0711) the root directory; returns a directory fd. */
+/* Open (creating with mode 0700, as runc) the root directory; returns a directory fd. */
 int state_root_open(const char *root, struct error *err);
 
 /* Create <root>/<id> exclusively (EEXIST -> "container "x" already exists") with its lock taken and

@@ -107,7 +107,7 @@ START_TEST(dir_create_open_remove)
 	ck_assert_msg(dirfd >= 0, "%s", err.msg);
 	ck_assert_int_ge(lock, 0);
 	ck_assert_int_eq(fstatat(rootfd, "web", &st, 0), 0);
-	ck_assert_uint_eq(st.st_mode & 07777, 0711);
+	ck_assert_uint_eq(st.st_mode & 07777, 0700);
 	ck_assert(fcntl(dirfd, F_GETFD) & FD_CLOEXEC);
 	ck_assert(fcntl(lock, F_GETFD) & FD_CLOEXEC);
 
