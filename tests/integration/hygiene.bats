@@ -25,9 +25,10 @@ with_fds() {
 	)
 }
 
-# The fd numbers in the fds helper's output, one line: "0 1 2 3 4 "
+# The fd numbers in the fds helper's output, one line: "0 1 2 3 4 ". A NUL that script(1) sends at
+# the end of its stdin comes back echoed by the container's pty as "^@", sometimes before the output.
 fd_numbers() {
-	tr -d '\r\000' | grep -E '^[0-9]+ ' | cut -d' ' -f1 | tr '\n' ' '
+	tr -d '\r\000' | sed 's/\^@//g' | grep -E '^[0-9]+ ' | cut -d' ' -f1 | tr '\n' ' '
 }
 
 @test "fds: create then start: stdio and the preserved fds only" {
