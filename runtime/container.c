@@ -216,18 +216,38 @@ static int prepare_seccomp(struct create_ctx *c, struct error *err)
 	return c->seccomp_listener < 0 ? c->seccomp_listener : 0;
 }
 
+/* The cgroup path goes into the state before the cgroup exists, so a create killed at any moment
+ * leaves it findable. Only the leaf counts as made until the real count is written: a cgroupsPath
+ * that exists already counts as none, berth's own /berth/<id> as one. */
+static int plan_cgroup(struct create_ctx *c, struct error *err)
+{
+	struct cgroup *cg = NULL;
+	struct error ignored = { 0 };
+	int r;
+
+	if (c->o->cgroup_manager == CGROUP_MANAGER_DISABLED)
+		return 0;
+	r = cgroup_path_resolve(c->o->cgroup_manager, c->spec->linux_.cgroups_path, c->o->id, &c->st.cgroup_path,
+				err);
+	if (r < 0)
+		return r;
+	c->st.cgroup_levels = 1;
+	if (c->spec->linux_.cgroups_path && cgroup_open(c->st.cgroup_path, 0, &cg, &ignored) == 0)
+		c->st.cgroup_levels = 0;
+	cgroup_free(cg);
+	return 0;
+}
+
 static int create_steps(struct create_ctx *c, struct error *err)
 {
 	const struct container_opts *o = c->o;
+	char *cgroup_path = NULL;
 	int r;
 
 	if ((r = state_validate_id(o->id, err)) < 0 || (r = load_config(c, err)) < 0)
 		return r;
 	if ((c->rootfd = state_root_open(o->root, err)) < 0)
 		return c->rootfd;
-	if ((c->dirfd = state_dir_create(c->rootfd, o->id, &c->lock_fd, err)) < 0)
-		return c->dirfd;
-	c->dir_created = true;
 
 	c->st.id = xstrdup(o->id);
 	c->st.created = state_now_rfc3339();
@@ -239,8 +259,15 @@ static int create_steps(struct create_ctx *c, struct error *err)
 	c->st.annotations = c->spec->annotations;
 	c->st.n_annotations = c->spec->n_annotations;
 	c->st.status = STATUS_CREATING;
-	if ((r = container_cgroup_create(c->spec, o, &c->cg, &c->st.cgroup_path, err)) < 0)
+	if ((r = plan_cgroup(c, err)) < 0)
 		return r;
+	if ((c->dirfd = state_dir_create(c->rootfd, o->id, &c->st, &c->lock_fd, err)) < 0)
+		return c->dirfd;
+	c->dir_created = true;
+	if ((r = container_cgroup_create(c->spec, o, &c->cg, &cgroup_path, err)) < 0)
+		return r;
+	free(c->st.cgroup_path);
+	c->st.cgroup_path = cgroup_path;
 	c->st.cgroup_levels = c->cg ? cgroup_created_levels(c->cg) : 0;
 	if ((r = state_write(c->dirfd, &c->st, err)) < 0)
 		return r;

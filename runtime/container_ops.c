@@ -34,6 +34,9 @@ int container_open(const char *root, const char *id, struct container_handle *c,
 	if ((r = state_read(c->dirfd, &c->st, err)) < 0)
 		return r;
 	c->status = state_status(c->dirfd, &c->st);
+	/* we got the lock its creator holds to the end: a create that was killed */
+	if (c->status == STATUS_CREATING)
+		c->status = STATUS_STOPPED;
 	return 0;
 }
 
@@ -196,11 +199,25 @@ static int remove_cgroup(const struct state *st, struct error *err)
 	return r;
 }
 
+/* --force on a dir whose state cannot be read (a create killed by an older berth left only its
+ * lock): the dir is ours, locked; nothing else of it can be found. */
+static int delete_unreadable(struct container_handle *c, const char *id, struct error *err)
+{
+	log_warn("delete %s: %s: removing the state dir", id, err->msg);
+	return state_dir_remove(c->rootfd, id, err);
+}
+
 int container_delete(const char *root, const char *id, bool force, struct error *err)
 {
 	struct container_handle c;
 	int r = container_open(root, id, &c, err);
 
+	if (c.rootfd >= 0)
+		state_sweep_tmp(c.rootfd);
+	if (r < 0 && force && c.dirfd >= 0 && c.lock >= 0) {
+		r = delete_unreadable(&c, id, err);
+		goto out;
+	}
 	if (r < 0)
 		goto out;
 	if ((c.status == STATUS_RUNNING || c.status == STATUS_PAUSED) && !force) {
@@ -258,9 +275,15 @@ int container_list(const char *root, struct container_info **list, size_t *n, st
 		if (de->d_name[0] == '.')
 			continue;
 		dirfd = openat(rootfd, de->d_name, O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (dirfd < 0 || state_read(dirfd, &st, &ignored) < 0) {
+		if (dirfd < 0) {
 			log_debug("list: skipping %s", de->d_name);
 			continue;
+		}
+		if (state_read(dirfd, &st, &ignored) < 0) {
+			/* a dir left by a create an older berth was killed in: listed, so it can be deleted */
+			log_debug("list: %s: %s", de->d_name, ignored.msg);
+			st = (struct state){ .id = xstrdup(de->d_name), .bundle = xstrdup(""), .rootfs = xstrdup(""),
+					     .created = xstrdup(""), .status = STATUS_STOPPED };
 		}
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 8;
@@ -268,6 +291,9 @@ int container_list(const char *root, struct container_info **list, size_t *n, st
 		}
 		(*list)[*n].state = st;
 		(*list)[*n].status = state_status(dirfd, &st);
+		/* creating, with nobody holding its lock: the create was killed */
+		if ((*list)[*n].status == STATUS_CREATING && !state_creator_alive(dirfd))
+			(*list)[*n].status = STATUS_STOPPED;
 		(*n)++;
 	}
 	return 0;

@@ -27,6 +27,7 @@
 #include "runtime/log.h"
 #include "runtime/process.h"
 #include "runtime/spec_internal.h"
+#include "runtime/sanitizer.h"
 #include "runtime/state.h"
 #include "runtime/sync.h"
 #include "runtime/terminal.h"
@@ -380,6 +381,7 @@ static int spawn(struct exec_ctx *c, struct error *err)
 		ca.flags = CLONE_INTO_CGROUP;
 		ca.cgroup = clone_fd;
 	}
+	sanitizer_prepare_child();
 	stage1 = syscall(SYS_clone3, &ca, sizeof(ca));
 	if (stage1 < 0 && clone_fd >= 0) {
 		/* a kernel without CLONE_INTO_CGROUP: we move the first stage while it waits */
@@ -391,6 +393,7 @@ static int spawn(struct exec_ctx *c, struct error *err)
 	if (stage1 < 0)
 		return error_sys(err, "fork");
 	if (stage1 == 0) {
+		sanitizer_child_reports();
 		close_quietly(c->sync[0]);
 		close_quietly(c->console[0]);
 		exec_child_run(&a);

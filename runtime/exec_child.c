@@ -22,6 +22,7 @@
 #include "rootfs/rootfs.h"
 #include "runtime/caps.h"
 #include "runtime/credentials.h"
+#include "runtime/sanitizer.h"
 #include "runtime/sched.h"
 #include "runtime/sync.h"
 #include "runtime/terminal.h"
@@ -172,6 +173,7 @@ _Noreturn static void second_stage(struct exec_child_args *a, int go_fd)
 		sync_send_error(a->sync_fd, &err);
 		_exit(127);
 	}
+	sanitizer_selftest("exec");
 	execve(exec_path, a->proc->args, a->proc->env ? a->proc->env : no_env);
 	error_sys(&err, "exec %s", exec_path);
 	sync_send_error(a->sync_fd, &err);
@@ -211,6 +213,7 @@ _Noreturn void exec_child_run(struct exec_child_args *a)
 		goto fail;
 	}
 	if (pid == 0) {
+		sanitizer_child_reports();
 		close(go[1]);
 		second_stage(a, go[0]);
 	}

@@ -27,6 +27,7 @@
 #include "runtime/hooks.h"
 #include "runtime/log.h"
 #include "runtime/procfs.h"
+#include "runtime/sanitizer.h"
 #include "runtime/sched.h"
 #include "runtime/sync.h"
 #include "runtime/terminal.h"
@@ -131,6 +132,7 @@ static int enter_namespaces(struct init_state *s, struct error *err)
 		sync_send(s->a->sync_fd, SYNC_INIT_PID, pid, NULL, 0, err);
 		_exit(0);
 	}
+	sanitizer_child_reports();
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	return 0;
 }
@@ -310,7 +312,7 @@ static int prepare_fds(struct init_state *s, struct error *err)
 {
 	int n = s->a->preserve_fds;
 	int keep[] = { s->a->sync_fd, s->a->fifo_fd, s->procfd, log_fd(),
-		       has_listener(s) ? s->a->seccomp_listener_fd : -1 };
+		       has_listener(s) ? s->a->seccomp_listener_fd : -1, sanitizer_report_fd() };
 
 	for (int i = 0; i < n; i++) {
 		int fd = 3 + i;
@@ -408,7 +410,10 @@ static int setup_before_start(struct init_state *s, struct error *err)
 	if ((r = credentials_find_executable(&s->a->spec->process, &s->exec_path, err)) < 0)
 		return r;
 	rootfs_ctx_release(&s->rootfs);
-	return prepare_fds(s, err);
+	if ((r = prepare_fds(s, err)) < 0)
+		return r;
+	sanitizer_selftest("init");
+	return 0;
 }
 
 _Noreturn void init_run(struct init_args *a)

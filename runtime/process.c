@@ -16,6 +16,7 @@
 #include "runtime/sync.h"
 #include "runtime/terminal.h"
 #include "runtime/log.h"
+#include "runtime/sanitizer.h"
 #include "runtime/util.h"
 
 int process_wait_status(pid_t pid)
@@ -97,9 +98,13 @@ static int drive_setup(struct init_args *a, int fd, pid_t clone_pid, const struc
 
 static pid_t clone_init(struct init_args *a, struct clone_args *ca, int sync[2])
 {
-	pid_t child = syscall(SYS_clone3, ca, sizeof(*ca));
+	pid_t child;
+
+	sanitizer_prepare_child();
+	child = syscall(SYS_clone3, ca, sizeof(*ca));
 
 	if (child == 0) {
+		sanitizer_child_reports();
 		close(sync[0]);
 		a->sync_fd = sync[1];
 		init_run(a);

@@ -14,11 +14,13 @@
 
 #include "cgroup/cgroup.h"
 #include "runtime/json.h"
+#include "runtime/log.h"
 #include "runtime/util.h"
 
 #define STATE_FILE "state.json"
 #define STATE_TMP "state.json.tmp"
 #define STATE_LOCK "lock"
+#define STATE_TMP_PREFIX ".tmp-" /* a state dir being built: hidden from list, swept once its builder is gone */
 #define ID_MAX 1024
 #define ID_ERR "invalid container id \"%s\": "
 #define ID_CHARS "(only A-Z a-z 0-9 _ . + -)"
@@ -85,7 +87,7 @@ int state_validate_id(const char *id, struct error *err)
 
 int state_root_open(const char *root, struct error *err)
 {
-	int r = mkdir_p(root, 0711);
+	int r = mkdir_p(root, 0700); /* root-only, as runc: nothing under it is for other users */
 	int fd;
 
 	if (r < 0)
@@ -122,31 +124,139 @@ static int lock_dir(int dirfd, const char *id, bool create, struct error *err)
 	return steal_fd(&fd);
 }
 
-int state_dir_create(int rootfd, const char *id, int *lock_fd, struct error *err)
+/* Remove rootfd/name and the files in it; the lock goes last, so openers wait rather than find a
+ * half-removed dir. label names it in errors. */
+static int remove_dir(int rootfd, const char *name, const char *label, struct error *err)
 {
-	cleanup_close int dirfd = -1;
-	int lock;
+	int dirfd = openat(rootfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	cleanup_dir DIR *d = NULL;
+	struct dirent *e;
 
-	if (mkdirat(rootfd, id, 0711) < 0) {
-		if (errno == EEXIST)
-			return error_plain(err, EEXIST, "already exists", id);
-		return error_sys(err, "container \"%s\": create state dir", id);
-	}
-	dirfd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dirfd < 0) {
-		error_sys(err, "container \"%s\": open state dir", id);
-		unlinkat(rootfd, id, AT_REMOVEDIR);
-		return -err->errnum;
+		if (errno == ENOENT)
+			return 0;
+		return error_sys(err, "container \"%s\": open state dir", label);
 	}
-	lock = lock_dir(dirfd, id, true, err);
-	if (lock < 0) {
+	d = fdopendir(dirfd);
+	if (!d) {
+		close_quietly(dirfd);
+		return error_sys(err, "container \"%s\": read state dir", label);
+	}
+	while ((errno = 0, e = readdir(d))) {
+		const char *n = e->d_name;
+
+		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0 || strcmp(n, STATE_LOCK) == 0)
+			continue;
+		if (unlinkat(dirfd, e->d_name, 0) == 0 || errno == ENOENT)
+			continue;
+		/* only files live here; a directory would be someone else's, but empty ones go */
+		if (errno != EISDIR || unlinkat(dirfd, e->d_name, AT_REMOVEDIR) < 0)
+			return error_sys(err, "container \"%s\": remove %s", label, e->d_name);
+	}
+	if (errno)
+		return error_sys(err, "container \"%s\": read state dir", label);
+	if (unlinkat(dirfd, STATE_LOCK, 0) < 0 && errno != ENOENT)
+		return error_sys(err, "container \"%s\": remove %s", label, STATE_LOCK);
+	if (unlinkat(rootfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		return error_sys(err, "container \"%s\": remove state dir", label);
+	return 0;
+}
+
+/* Whether a process other than us holds the lock in dirfd; never while we hold it ourselves: the
+ * close below would drop our own POSIX lock. */
+static bool lock_held_elsewhere(int dirfd)
+{
+	cleanup_close int fd = openat(dirfd, STATE_LOCK, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct flock lk = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+
+	if (fd < 0)
+		return false;
+	if (fcntl(fd, F_GETLK, &lk) < 0)
+		return true; /* cannot tell: leave it be */
+	return lk.l_type != F_UNLCK;
+}
+
+/* ".tmp-<pid>-<starttime>-<n>": a dir being built names its builder. */
+static void tmp_name(char *buf, size_t size)
+{
+	static unsigned seq;
+
+	snprintf(buf, size, STATE_TMP_PREFIX "%d-%llu-%u", getpid(),
+		 (unsigned long long)state_pid_starttime(getpid()), seq++);
+}
+
+static bool tmp_builder_alive(const char *name, int dirfd)
+{
+	unsigned long long start;
+	int pid;
+
+	if (sscanf(name, STATE_TMP_PREFIX "%d-%llu-", &pid, &start) != 2)
+		return true; /* not ours: leave it */
+	return state_pid_starttime(pid) == start || lock_held_elsewhere(dirfd);
+}
+
+void state_sweep_tmp(int rootfd)
+{
+	int fd = openat(rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	cleanup_dir DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	struct dirent *e;
+
+	if (!d) {
+		close_quietly(fd);
+		return;
+	}
+	while ((e = readdir(d))) {
+		cleanup_close int dirfd = -1;
 		struct error ignored;
 
-		state_dir_remove(rootfd, id, &ignored);
-		return lock;
+		if (strncmp(e->d_name, STATE_TMP_PREFIX, strlen(STATE_TMP_PREFIX)) != 0)
+			continue;
+		dirfd = openat(rootfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (dirfd < 0 || tmp_builder_alive(e->d_name, dirfd))
+			continue;
+		if (remove_dir(rootfd, e->d_name, e->d_name, &ignored) < 0)
+			log_debug("sweep %s: %s", e->d_name, ignored.msg);
+	}
+}
+
+int state_dir_create(int rootfd, const char *id, const struct state *st, int *lock_fd, struct error *err)
+{
+	cleanup_close int dirfd = -1;
+	struct error ignored;
+	char tmp[96];
+	int lock = -1, r;
+
+	/* the rename below decides; this only saves the work for an id that is plainly taken */
+	if (faccessat(rootfd, id, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		return error_plain(err, EEXIST, "already exists", id);
+	state_sweep_tmp(rootfd);
+	/* built under a temporary name and renamed into place whole: a crash never leaves <id> half made */
+	tmp_name(tmp, sizeof(tmp));
+	if (mkdirat(rootfd, tmp, 0700) < 0)
+		return error_sys(err, "container \"%s\": create state dir", id);
+	dirfd = openat(rootfd, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dirfd < 0) {
+		r = error_sys(err, "container \"%s\": open state dir", id);
+		goto fail;
+	}
+	if ((r = lock = lock_dir(dirfd, id, true, err)) < 0)
+		goto fail;
+	if (st && (r = state_write(dirfd, st, err)) < 0)
+		goto fail;
+	/* NOREPLACE: of concurrent creates of one id exactly one wins */
+	if (renameat2(rootfd, tmp, rootfd, id, RENAME_NOREPLACE) < 0) {
+		if (errno == EEXIST || errno == ENOTEMPTY)
+			r = error_plain(err, EEXIST, "already exists", id);
+		else
+			r = error_sys(err, "container \"%s\": create state dir", id);
+		goto fail;
 	}
 	*lock_fd = lock;
 	return steal_fd(&dirfd);
+fail:
+	close_quietly(lock);
+	remove_dir(rootfd, tmp, id, &ignored);
+	return r;
 }
 
 int state_dir_open(int rootfd, const char *id, int *lock_fd, struct error *err)
@@ -168,39 +278,22 @@ int state_dir_open(int rootfd, const char *id, int *lock_fd, struct error *err)
 
 int state_dir_remove(int rootfd, const char *id, struct error *err)
 {
-	int dirfd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	cleanup_dir DIR *d = NULL;
-	struct dirent *e;
+	char tmp[96];
 
-	if (dirfd < 0) {
+	/* out of sight first, whole: a remove killed halfway leaves a .tmp-* dir the next sweep takes,
+	 * never an <id> without its state */
+	tmp_name(tmp, sizeof(tmp));
+	if (renameat2(rootfd, id, rootfd, tmp, RENAME_NOREPLACE) < 0) {
 		if (errno == ENOENT)
 			return 0;
-		return error_sys(err, "container \"%s\": open state dir", id);
-	}
-	d = fdopendir(dirfd);
-	if (!d) {
-		close_quietly(dirfd);
-		return error_sys(err, "container \"%s\": read state dir", id);
-	}
-	while ((errno = 0, e = readdir(d))) {
-		const char *n = e->d_name;
-
-		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0 || strcmp(n, STATE_LOCK) == 0)
-			continue;
-		if (unlinkat(dirfd, e->d_name, 0) == 0 || errno == ENOENT)
-			continue;
-		/* only files live here; a directory would be someone else's, but empty ones go */
-		if (errno != EISDIR || unlinkat(dirfd, e->d_name, AT_REMOVEDIR) < 0)
-			return error_sys(err, "container \"%s\": remove %s", id, e->d_name);
-	}
-	if (errno)
-		return error_sys(err, "container \"%s\": read state dir", id);
-	/* the lock goes last: while it exists, openers wait on it rather than find a half-removed dir */
-	if (unlinkat(dirfd, STATE_LOCK, 0) < 0 && errno != ENOENT)
-		return error_sys(err, "container \"%s\": remove %s", id, STATE_LOCK);
-	if (unlinkat(rootfd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
 		return error_sys(err, "container \"%s\": remove state dir", id);
-	return 0;
+	}
+	return remove_dir(rootfd, tmp, id, err);
+}
+
+bool state_creator_alive(int dirfd)
+{
+	return lock_held_elsewhere(dirfd);
 }
 
 static const char *const status_names[] = {

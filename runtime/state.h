@@ -39,12 +39,18 @@ struct state {
 /* Ids: 1..1024 chars of [A-Za-z0-9_.+-], not "." or "..". */
 int state_validate_id(const char *id, struct error *err);
 
-/* Open (creating with mode 0711) the root directory; returns a directory fd. */
+/* Open (creating with mode 0700, as runc) the root directory; returns a directory fd. */
 int state_root_open(const char *root, struct error *err);
 
-/* Create <root>/<id> exclusively (EEXIST -> "container "x" already exists") and take its lock.
- * Returns the directory fd; the lock lives as long as *lock_fd stays open. */
-int state_dir_create(int rootfd, const char *id, int *lock_fd, struct error *err);
+/* Create <root>/<id> exclusively (EEXIST -> "container "x" already exists") with its lock taken and
+ * st written (st may be NULL): built as <root>/.tmp-* and renamed into place, so <id> never exists
+ * half made. Returns the directory fd; the lock lives as long as *lock_fd stays open. */
+int state_dir_create(int rootfd, const char *id, const struct state *st, int *lock_fd, struct error *err);
+/* Remove the .tmp-* dirs of creates that died before their rename (create and delete call it). */
+void state_sweep_tmp(int rootfd);
+/* Whether another process holds the container's lock: a "creating" state whose creator is gone is a
+ * crashed create. Not while holding the lock ourselves (closing a second fd would drop it). */
+bool state_creator_alive(int dirfd);
 /* Open an existing container dir and take its lock (blocking). ENOENT -> "container "x" does not exist". */
 int state_dir_open(int rootfd, const char *id, int *lock_fd, struct error *err);
 /* Remove the container's directory and everything in it. */

@@ -179,7 +179,9 @@ static int outcome(const char *doc, void (*fn)(void))
 static void call_getppid(void)
 {
 	errno = 0;
-	_exit(syscall(SYS_getppid) < 0 ? errno : 0);
+	/* the raw syscall: a sanitizer's _exit makes syscalls that a deny-all filter refuses */
+	syscall(SYS_exit_group, syscall(SYS_getppid) < 0 ? errno : 0);
+	_exit(99);
 }
 
 static volatile sig_atomic_t got_sigsys;

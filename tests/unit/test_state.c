@@ -1,5 +1,6 @@
 /* Unit tests for runtime/state.c: ids, the state dir and its lock, state.json, live status, JSON views. */
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -102,15 +103,15 @@ START_TEST(dir_create_open_remove)
 	int lock = -1, lock2 = -1, dirfd, dirfd2;
 	struct stat st;
 
-	dirfd = state_dir_create(rootfd, "web", &lock, &err);
+	dirfd = state_dir_create(rootfd, "web", NULL, &lock, &err);
 	ck_assert_msg(dirfd >= 0, "%s", err.msg);
 	ck_assert_int_ge(lock, 0);
 	ck_assert_int_eq(fstatat(rootfd, "web", &st, 0), 0);
-	ck_assert_uint_eq(st.st_mode & 07777, 0711);
+	ck_assert_uint_eq(st.st_mode & 07777, 0700);
 	ck_assert(fcntl(dirfd, F_GETFD) & FD_CLOEXEC);
 	ck_assert(fcntl(lock, F_GETFD) & FD_CLOEXEC);
 
-	ck_assert_int_eq(state_dir_create(rootfd, "web", &lock2, &err), -EEXIST);
+	ck_assert_int_eq(state_dir_create(rootfd, "web", NULL, &lock2, &err), -EEXIST);
 	ck_assert_str_eq(err.msg, "container \"web\" already exists");
 
 	/* the lock is held: another process cannot take it */
@@ -146,7 +147,7 @@ END_TEST
 START_TEST(open_waits_for_the_lock_and_sees_a_removal)
 {
 	struct error err = { 0 };
-	int lock = -1, dirfd = state_dir_create(rootfd, "gone", &lock, &err), p[2];
+	int lock = -1, dirfd = state_dir_create(rootfd, "gone", NULL, &lock, &err), p[2];
 	char c;
 	pid_t pid;
 
@@ -211,7 +212,7 @@ START_TEST(write_read_roundtrip)
 {
 	struct error err = { 0 };
 	struct state in, out;
-	int lock = -1, dirfd = state_dir_create(rootfd, "web", &lock, &err);
+	int lock = -1, dirfd = state_dir_create(rootfd, "web", NULL, &lock, &err);
 	struct stat sb;
 
 	ck_assert_int_ge(dirfd, 0);
@@ -256,11 +257,51 @@ START_TEST(write_read_roundtrip)
 }
 END_TEST
 
+/* The dir appears whole, state.json in it; the .tmp-* dir of a dead builder goes, a live one's stays. */
+START_TEST(dir_create_is_whole_and_sweeps_dead_builders)
+{
+	struct error err = { 0 };
+	struct state in, out;
+	char live[96];
+	int lock = -1, dirfd;
+	struct stat sb;
+
+	ck_assert_int_eq(mkdirat(rootfd, ".tmp-999999999-1-0", 0700), 0); /* no such pid */
+	close(openat(rootfd, ".tmp-999999999-1-0/lock", O_CREAT | O_WRONLY | O_CLOEXEC, 0600));
+	snprintf(live, sizeof(live), ".tmp-%d-%llu-99", getpid(), (unsigned long long)state_pid_starttime(getpid()));
+	ck_assert_int_eq(mkdirat(rootfd, live, 0700), 0);
+	fill_state(&in);
+	in.id = "whole";
+	in.status = STATUS_CREATING;
+	dirfd = state_dir_create(rootfd, "whole", &in, &lock, &err);
+	ck_assert_msg(dirfd >= 0, "%s", err.msg);
+	ck_assert_int_eq(state_read(dirfd, &out, &err), 0);
+	ck_assert_str_eq(out.id, "whole");
+	ck_assert_int_eq(out.status, STATUS_CREATING);
+	state_release(&out);
+	ck_assert_int_eq(fstatat(rootfd, ".tmp-999999999-1-0", &sb, 0), -1);
+	ck_assert_int_eq(fstatat(rootfd, live, &sb, 0), 0);
+	/* our own lock: a creator that is alive from the outside, and removal leaves no .tmp-* behind */
+	ck_assert_int_eq(state_dir_create(rootfd, "whole", &in, &lock, &err), -EEXIST);
+	ck_assert_int_eq(state_dir_remove(rootfd, "whole", &err), 0);
+	ck_assert_int_eq(fstatat(rootfd, "whole", &sb, 0), -1);
+	ck_assert_int_eq(unlinkat(rootfd, live, AT_REMOVEDIR), 0);
+	DIR *d = fdopendir(dup(rootfd));
+	struct dirent *e;
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)))
+		ck_assert_msg(strncmp(e->d_name, ".tmp-", 5) != 0, "left: %s", e->d_name);
+	closedir(d);
+	close(lock);
+	close(dirfd);
+}
+END_TEST
+
 START_TEST(corrupt_state_names_the_file)
 {
 	struct error err = { 0 };
 	struct state out;
-	int lock = -1, dirfd = state_dir_create(rootfd, "bad", &lock, &err);
+	int lock = -1, dirfd = state_dir_create(rootfd, "bad", NULL, &lock, &err);
 	static const char *docs[] = {
 		"{\"id\": \"bad\", ", "[1,2]", "{\"id\":\"bad\"}", "",
 	};
@@ -312,7 +353,7 @@ START_TEST(status_from_pid_and_fifo)
 {
 	struct error err = { 0 };
 	struct state st = { 0 };
-	int lock = -1, dirfd = state_dir_create(rootfd, "s", &lock, &err);
+	int lock = -1, dirfd = state_dir_create(rootfd, "s", NULL, &lock, &err);
 	pid_t pid = spawn_sleeper(NULL);
 
 	ck_assert_int_ge(dirfd, 0);
@@ -510,6 +551,7 @@ int main(void)
 	tcase_add_test(tc, open_waits_for_the_lock_and_sees_a_removal);
 	tcase_add_test(tc, dir_open_refuses_symlink);
 	tcase_add_test(tc, write_read_roundtrip);
+	tcase_add_test(tc, dir_create_is_whole_and_sweeps_dead_builders);
 	tcase_add_test(tc, corrupt_state_names_the_file);
 	tcase_add_test(tc, status_from_pid_and_fifo);
 	tcase_add_test(tc, starttime_with_hostile_comm);
