@@ -330,18 +330,20 @@ int container_create(const struct container_opts *o, struct error *err)
 
 /* Open the fifo for reading: the init's blocked open returns, it runs the startContainer hooks,
  * writes "0" and execs, which closes its end: EOF means the process runs. "E<message>" instead
- * means a hook or the exec failed. */
+ * means a hook or the exec failed. The pidfd is taken first: once released, the process may exit
+ * and be reaped by its parent (conmon, a shim) at once, and that is a successful start. */
 static int release_init(int dirfd, const struct state *st, struct error *err)
 {
-	cleanup_close int fifo = openat(dirfd, STATE_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	cleanup_close int pidfd = syscall(SYS_pidfd_open, st->pid, 0);
+	cleanup_close int fifo = -1;
 	char buf[ERROR_MSG_MAX];
 	size_t len = 0;
 
-	if (fifo < 0)
-		return error_sys(err, "open exec fifo");
 	if (pidfd < 0 || state_pid_starttime(st->pid) != st->pid_start)
 		return error_set(err, ESRCH, "container init %d is gone", st->pid);
+	fifo = openat(dirfd, STATE_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fifo < 0)
+		return error_sys(err, "open exec fifo");
 	if (unlinkat(dirfd, STATE_EXEC_FIFO, 0) < 0)
 		return error_sys(err, "remove exec fifo");
 	for (;;) {
