@@ -36,6 +36,7 @@
 struct init_state {
 	struct init_args *a;
 	int procfd;
+	int fd_dir; /* <our pid>/fd in procfd, for reopening the fifo */
 	struct rootfs_ctx rootfs;
 	char *state_creating; /* state JSON for createContainer hooks */
 	char *state_created;  /* ... and for startContainer hooks */
@@ -289,14 +290,16 @@ static int enter_cwd(struct init_state *s, struct error *err)
 /* close every fd from `from` up, except the ascending list `keep` */
 static int close_fds_except(int from, const int *keep, size_t n)
 {
+	int r;
+
 	for (size_t i = 0; i < n; i++) {
 		if (keep[i] < from)
 			continue;
-		if (keep[i] > from && syscall(SYS_close_range, from, keep[i] - 1, 0) < 0)
-			return -errno;
+		if (keep[i] > from && (r = close_fd_range(from, keep[i] - 1, false)) < 0)
+			return r;
 		from = keep[i] + 1;
 	}
-	return syscall(SYS_close_range, from, ~0U, 0) < 0 ? -errno : 0;
+	return close_fd_range(from, ~0U, false);
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -308,7 +311,7 @@ static int cmp_int(const void *a, const void *b)
  * of the caller's fds (a pipe held open here would block whoever reads it). */
 static int prepare_fds(struct init_state *s, struct error *err)
 {
-	int n = s->a->preserve_fds;
+	int n = s->a->preserve_fds, r;
 	int keep[] = { s->a->sync_fd, s->a->fifo_fd, s->procfd, log_fd(),
 		       has_listener(s) ? s->a->seccomp_listener_fd : -1 };
 
@@ -321,17 +324,21 @@ static int prepare_fds(struct init_state *s, struct error *err)
 			return error_sys(err, "--preserve-fds: fd %d", fd);
 	}
 	qsort(keep, ARRAY_SIZE(keep), sizeof(keep[0]), cmp_int);
-	if (close_fds_except(3 + n, keep, ARRAY_SIZE(keep)) < 0)
-		return error_sys(err, "close inherited fds");
-	return 0;
+	if ((r = close_fds_except(3 + n, keep, ARRAY_SIZE(keep))) < 0)
+		return error_set(err, -r, "close inherited fds");
+	/* opened now: after the seccomp filter, reopening the fifo needs nothing but openat */
+	s->fd_dir = procfs_open_fd_dir(s->procfd, err);
+	return s->fd_dir < 0 ? error_prefix(err, "exec fifo") : 0;
 }
 
 /* Block until `berth start` opens the fifo for reading; return our write end (close-on-exec, so
  * `start` sees EOF exactly when execve succeeds). */
 static int wait_for_start(struct init_state *s, struct error *err)
 {
-	int fd = procfs_reopen_fd(s->procfd, s->a->fifo_fd, O_WRONLY, err);
+	int fd = procfs_reopen_in(s->fd_dir, s->a->fifo_fd, O_WRONLY, err);
 
+	close_quietly(s->fd_dir);
+	s->fd_dir = -1;
 	close_quietly(s->a->fifo_fd);
 	s->a->fifo_fd = -1;
 	return fd;
@@ -400,20 +407,21 @@ static int setup_before_start(struct init_state *s, struct error *err)
 		return r;
 	if (spec->process.user.has_umask)
 		umask(spec->process.user.umask);
+	/* the fd work comes before the filter: an old profile knows neither close_range nor openat2 */
+	rootfs_ctx_release(&s->rootfs);
+	if ((r = prepare_fds(s, err)) < 0)
+		return r;
 	/* without no_new_privs the filter needs CAP_SYS_ADMIN, which switch_user may drop */
 	if (!spec->process.no_new_privileges && (r = load_seccomp(s, err)) < 0)
 		return r;
 	if ((r = credentials_switch_user(&spec->process, err)) < 0)
 		return r;
-	if ((r = credentials_find_executable(&s->a->spec->process, &s->exec_path, err)) < 0)
-		return r;
-	rootfs_ctx_release(&s->rootfs);
-	return prepare_fds(s, err);
+	return credentials_find_executable(&s->a->spec->process, &s->exec_path, err);
 }
 
 _Noreturn void init_run(struct init_args *a)
 {
-	struct init_state s = { .a = a, .procfd = -1, .rootfs = { .rootfd = -1, .devnull_fd = -1 } };
+	struct init_state s = { .a = a, .procfd = -1, .fd_dir = -1, .rootfs = { .rootfd = -1, .devnull_fd = -1 } };
 	struct error err = { 0 };
 
 	/* until execve nobody may ptrace us or open our /proc files (CVE-2019-5736 class) */
