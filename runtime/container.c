@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "runtime/container_internal.h"
+#include "runtime/exec_stub.h"
 #include "runtime/hooks.h"
 #include "runtime/log.h"
 #include "runtime/namespaces.h"
@@ -34,6 +35,7 @@ struct create_ctx {
 	struct state st;
 	int rootfd, dirfd, lock_fd;
 	int fifo_fd;
+	int stub_fd;	     /* the exec stub's sealed memfd (CVE-2019-5736), -1 when built without */
 	int console_fd;	     /* our end of the console socket (or of the internal pair for `run`) */
 	int console_peer;    /* for `run` without --console-socket: where we receive the master */
 	uint8_t *fd_absent;
@@ -164,6 +166,7 @@ static int spawn(struct create_ctx *c, struct error *err)
 		.bundle = c->st.bundle,
 		.ns = &c->ns,
 		.fifo_fd = c->fifo_fd,
+		.stub_fd = c->stub_fd,
 		.console_fd = c->console_fd,
 		.preserve_fds = o->preserve_fds,
 		.fd_absent = c->fd_absent,
@@ -253,6 +256,8 @@ static int create_steps(struct create_ctx *c, struct error *err)
 		return error_sys(err, "open exec fifo");
 	if ((r = open_console(c, err)) < 0)
 		return r;
+	if ((r = exec_stub_open(&c->stub_fd, err)) < 0)
+		return r;
 	if ((r = ns_plan_build(c->spec, &c->ns, err)) < 0)
 		return r;
 	if ((r = prepare_seccomp(c, err)) < 0)
@@ -288,6 +293,7 @@ static void create_ctx_release(struct create_ctx *c, bool failed)
 		state_dir_remove(c->rootfd, c->o->id, &ignored);
 	ns_plan_release(&c->ns);
 	close_quietly(c->fifo_fd);
+	close_quietly(c->stub_fd);
 	close_quietly(c->console_fd);
 	close_quietly(c->console_peer);
 	close_quietly(c->seccomp_listener);
@@ -307,7 +313,7 @@ static void create_ctx_init(struct create_ctx *c, const struct container_opts *o
 {
 	memset(c, 0, sizeof(*c));
 	c->o = o;
-	c->rootfd = c->dirfd = c->lock_fd = c->fifo_fd = c->console_fd = c->console_peer = -1;
+	c->rootfd = c->dirfd = c->lock_fd = c->fifo_fd = c->stub_fd = c->console_fd = c->console_peer = -1;
 	c->seccomp_listener = -1;
 	for (int t = 0; t < SPEC_NS_COUNT; t++)
 		c->ns.join_fd[t] = -1;
@@ -373,9 +379,16 @@ static int release_init(int dirfd, const struct state *st, struct error *err)
 			return error_set(err, ESRCH, "container init exited before start");
 	}
 	buf[len] = '\0';
-	char *failure = strchr(buf, 'E');
-	if (failure)
-		return error_set(err, 0, "%s", failure + 1);
+	/* "0" (hooks done), then nothing, "E<message>", or the exec stub's "e<errno> <what>" */
+	char *p = buf + (buf[0] == '0');
+	if (*p == 'E')
+		return error_set(err, 0, "%s", p + 1);
+	if (*p == 'e') {
+		char *what = NULL;
+		long e = strtol(p + 1, &what, 10);
+
+		return error_set(err, (int)e, "%s", *what == ' ' ? what + 1 : "exec");
+	}
 	log_debug("start %s: init %d released", st->id, st->pid);
 	return 0;
 }

@@ -24,6 +24,7 @@
 #include "rootfs/rootfs.h"
 #include "runtime/caps.h"
 #include "runtime/credentials.h"
+#include "runtime/exec_stub.h"
 #include "runtime/hooks.h"
 #include "runtime/log.h"
 #include "runtime/procfs.h"
@@ -312,7 +313,7 @@ static int cmp_int(const void *a, const void *b)
 static int prepare_fds(struct init_state *s, struct error *err)
 {
 	int n = s->a->preserve_fds, r;
-	int keep[] = { s->a->sync_fd, s->a->fifo_fd, s->procfd, log_fd(),
+	int keep[] = { s->a->sync_fd, s->a->fifo_fd, s->procfd, log_fd(), s->a->stub_fd,
 		       has_listener(s) ? s->a->seccomp_listener_fd : -1 };
 
 	for (int i = 0; i < n; i++) {
@@ -419,6 +420,28 @@ static int setup_before_start(struct init_state *s, struct error *err)
 	return credentials_find_executable(&s->a->spec->process, &s->exec_path, err);
 }
 
+/* execve, through the stub when there is one: it reports its own failure on the fifo and closes
+ * it when the program's execve succeeds, so the fifo stays open across our exec of the stub. */
+_Noreturn static void exec_process(struct init_state *s, int fifo)
+{
+	const struct spec_process *p = &s->a->spec->process;
+	char *no_env[] = { NULL }, num[16];
+	char **env = p->env ? p->env : no_env;
+	struct error err = { 0 };
+	int r;
+
+	if (s->a->stub_fd < 0) {
+		execve(s->exec_path, p->args, env);
+		error_sys(&err, "exec %s", s->exec_path);
+		fail_after_start(s->a, fifo, &err);
+	}
+	char **argv = exec_stub_argv(fifo, s->exec_path, p->args, num);
+	r = fcntl(fifo, F_SETFD, 0) < 0 ? -errno : exec_stub_exec(s->a->stub_fd, argv, env);
+	(void)fcntl(fifo, F_SETFD, FD_CLOEXEC);
+	error_set(&err, -r, "exec %s: through the exec stub", s->exec_path);
+	fail_after_start(s->a, fifo, &err);
+}
+
 _Noreturn void init_run(struct init_args *a)
 {
 	struct init_state s = { .a = a, .procfd = -1, .fd_dir = -1, .rootfs = { .rootfd = -1, .devnull_fd = -1 } };
@@ -427,6 +450,9 @@ _Noreturn void init_run(struct init_args *a)
 	/* until execve nobody may ptrace us or open our /proc files (CVE-2019-5736 class) */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* a hook forked from us execs through the stub too: it would otherwise run in the container
+	 * with the host's berth as its exe */
+	hooks_use_exec_stub(a->stub_fd);
 
 	if (setup_before_start(&s, &err) < 0) {
 		sync_send_error(a->sync_fd, &err);
@@ -450,8 +476,5 @@ _Noreturn void init_run(struct init_args *a)
 	/* with no_new_privs, the filter goes last: it need not allow anything berth does */
 	if (a->spec->process.no_new_privileges && load_seccomp(&s, &err) < 0)
 		fail_after_start(a, fifo, &err);
-	char *no_env[] = { NULL };
-	execve(s.exec_path, a->spec->process.args, a->spec->process.env ? a->spec->process.env : no_env);
-	error_sys(&err, "exec %s", s.exec_path);
-	fail_after_start(a, fifo, &err);
+	exec_process(&s, fifo);
 }
