@@ -145,8 +145,67 @@ static int add_rule(scmp_filter_ctx ctx, const struct spec_seccomp_rule *rule, u
 	return seccomp_rule_add_array(ctx, action, nr, rule->n_args, cmps);
 }
 
+/* The (syscall, action, comparisons) triples already handed to libseccomp: a profile repeating
+ * rules (generated ones do) would otherwise make its compile super-linear. Open addressing. */
+struct seen {
+	struct seen_entry {
+		const struct spec_seccomp_rule *rule;
+		int nr;
+		uint32_t action;
+	} *slot;
+	size_t cap;
+};
+
+static bool same_args(const struct spec_seccomp_rule *a, const struct spec_seccomp_rule *b)
+{
+	if (a->n_args != b->n_args)
+		return false;
+	for (size_t i = 0; i < a->n_args; i++)
+		if (a->args[i].index != b->args[i].index || a->args[i].op != b->args[i].op ||
+		    a->args[i].value != b->args[i].value || a->args[i].value_two != b->args[i].value_two)
+			return false;
+	return true;
+}
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+	return h;
+}
+
+static uint64_t rule_hash(const struct spec_seccomp_rule *r, int nr, uint32_t action)
+{
+	uint64_t h = mix(mix(0, (uint32_t)nr), action);
+
+	for (size_t i = 0; i < r->n_args; i++)
+		h = mix(mix(mix(mix(h, r->args[i].index), r->args[i].op), r->args[i].value), r->args[i].value_two);
+	return h;
+}
+
+/* true the first time this (nr, action, args) is seen */
+static bool seen_add(struct seen *s, const struct spec_seccomp_rule *r, int nr, uint32_t action)
+{
+	size_t i = rule_hash(r, nr, action) & (s->cap - 1);
+
+	for (; s->slot[i].rule; i = (i + 1) & (s->cap - 1))
+		if (s->slot[i].nr == nr && s->slot[i].action == action && same_args(s->slot[i].rule, r))
+			return false;
+	s->slot[i] = (struct seen_entry){ .rule = r, .nr = nr, .action = action };
+	return true;
+}
+
 static int add_rules(scmp_filter_ctx ctx, const struct spec_seccomp *sc, uint32_t def, struct error *err)
 {
+	struct seen seen = { .cap = 64 };
+	cleanup_free struct seen_entry *slots = NULL;
+
+	for (size_t i = 0; i < sc->n_rules; i++)
+		for (size_t n = 0; sc->rules[i].names[n]; n++)
+			seen.cap += 2;
+	while (seen.cap & (seen.cap - 1))
+		seen.cap &= seen.cap - 1;
+	seen.cap <<= 1; /* a power of two, at least twice the entries */
+	slots = seen.slot = xzalloc(seen.cap * sizeof(*seen.slot));
 	for (size_t i = 0; i < sc->n_rules; i++) {
 		const struct spec_seccomp_rule *rule = &sc->rules[i];
 		uint32_t action = action_value(rule->action, rule->errno_ret);
@@ -163,6 +222,8 @@ static int add_rules(scmp_filter_ctx ctx, const struct spec_seccomp *sc, uint32_
 					  rule->names[n]);
 				continue;
 			}
+			if (!seen_add(&seen, rule, nr, action))
+				continue;
 			r = add_rule(ctx, rule, action, nr);
 			if (r < 0)
 				return error_set(err, -r, "linux.seccomp.syscalls[%zu]: %s %s", i,
