@@ -393,6 +393,14 @@ static int release_init(int dirfd, const struct state *st, struct error *err)
 	return 0;
 }
 
+/* The runtime-spec makes process optional for create, required for start. */
+static int require_process(const struct spec *spec, struct error *err)
+{
+	if (spec->has_process)
+		return 0;
+	return error_set(err, 0, "config.json: process: required to start a container (created without one)");
+}
+
 static int start_locked(int dirfd, const char *id, struct error *err)
 {
 	struct state st = { 0 };
@@ -411,6 +419,8 @@ static int start_locked(int dirfd, const char *id, struct error *err)
 		error_prefix(err, "stored config.json");
 		goto out;
 	}
+	if ((r = require_process(spec, err)) < 0)
+		goto out;
 	if ((r = release_init(dirfd, &st, err)) < 0)
 		goto out;
 	container_hooks_warn(spec, SPEC_HOOK_POSTSTART, &st, STATUS_RUNNING);
@@ -447,6 +457,10 @@ int container_run(const struct container_opts *opts, int *exit_status, struct er
 	r = create_steps(&c, err);
 	if (r < 0) {
 		error_prefix(err, "create \"%s\"", o->id);
+		goto fail;
+	}
+	if ((r = require_process(c.spec, err)) < 0) {
+		error_prefix(err, "start \"%s\"", o->id);
 		goto fail;
 	}
 	if (c.console_peer >= 0 && !o->detach) {

@@ -395,7 +395,7 @@ static int setup_before_start(struct init_state *s, struct error *err)
 	if ((r = rootfs_pivot(&s->rootfs, err)) < 0)
 		return error_prefix(err, "pivot_root");
 	/* before root.readonly applies: a missing cwd is created, as runc does */
-	if ((r = enter_cwd(s, err)) < 0)
+	if (spec->has_process && (r = enter_cwd(s, err)) < 0)
 		return r;
 	if ((r = setup_terminal(s, err)) < 0)
 		return error_prefix(err, "terminal");
@@ -415,6 +415,9 @@ static int setup_before_start(struct init_state *s, struct error *err)
 	/* without no_new_privs the filter needs CAP_SYS_ADMIN, which switch_user may drop */
 	if (!spec->process.no_new_privileges && (r = load_seccomp(s, err)) < 0)
 		return r;
+	/* without a process (optional until start) there is nobody to become and nothing to find */
+	if (!spec->has_process)
+		return 0;
 	if ((r = credentials_switch_user(&spec->process, err)) < 0)
 		return r;
 	return credentials_find_executable(&s->a->spec->process, &s->exec_path, err);
@@ -467,6 +470,10 @@ _Noreturn void init_run(struct init_args *a)
 	int fifo = wait_for_start(&s, &err);
 	if (fifo < 0)
 		fail_after_start(a, -1, &err);
+	if (!a->spec->has_process) {
+		error_set(&err, EINVAL, "config.json: process: required to start a container");
+		fail_after_start(a, fifo, &err);
+	}
 	if (run_own_hooks(&s, SPEC_HOOK_START_CONTAINER, s.state_created, &err) < 0)
 		fail_after_start(a, fifo, &err);
 	close_quietly(s.procfd);

@@ -617,3 +617,23 @@ with_fds() {
 	grep -qx "failures 0 of 100" "$BATS_TEST_TMPDIR/b.out"
 	[ -z "$(ls "$ROOT")" ]
 }
+
+@test "lifecycle: process is optional at create, required at start; delete leaves nothing running" {
+	cfg 'del(.process)'
+	create_ctr
+	[ "$(state_field status)" = created ]
+	local pid
+	pid=$(state_field pid)
+	run rt start "$CID"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"process: required to start"* ]]
+	[ "$(state_field status)" = created ]
+	rt delete "$CID"
+	pid_gone "$pid"
+	[ ! -e "$ROOT/$CID" ]
+	run rt run --bundle "$BUNDLE" "$CID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"process: required to start"* ]]
+	[ ! -e "$ROOT/$CID" ]
+}
