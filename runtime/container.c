@@ -401,6 +401,26 @@ static int require_process(const struct spec *spec, struct error *err)
 	return error_set(err, 0, "config.json: process: required to start a container (created without one)");
 }
 
+/* runtime-spec lifecycle step 9: a failed poststart hook is an error and stops the container
+ * (its poststop hooks run at delete, which `run` does at once). */
+static int run_poststart(const struct spec *spec, const struct state *st, struct error *err)
+{
+	cleanup_free char *json = NULL;
+	cleanup_close int pidfd = -1;
+	int r;
+
+	if (!spec->hooks[SPEC_HOOK_POSTSTART].n)
+		return 0;
+	json = state_spec_json(st, STATUS_RUNNING);
+	r = hooks_run(&spec->hooks[SPEC_HOOK_POSTSTART], SPEC_HOOK_POSTSTART, json, err);
+	if (r == 0)
+		return 0;
+	pidfd = syscall(SYS_pidfd_open, st->pid, 0);
+	if (pidfd >= 0 && state_pid_starttime(st->pid) == st->pid_start)
+		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+	return error_prefix(err, "the container is stopped");
+}
+
 static int start_locked(int dirfd, const char *id, struct error *err)
 {
 	struct state st = { 0 };
@@ -423,7 +443,7 @@ static int start_locked(int dirfd, const char *id, struct error *err)
 		goto out;
 	if ((r = release_init(dirfd, &st, err)) < 0)
 		goto out;
-	container_hooks_warn(spec, SPEC_HOOK_POSTSTART, &st, STATUS_RUNNING);
+	r = run_poststart(spec, &st, err);
 out:
 	spec_free(spec);
 	state_release(&st);
@@ -472,11 +492,22 @@ int container_run(const struct container_opts *opts, int *exit_status, struct er
 		error_prefix(err, "start \"%s\"", o->id);
 		goto fail;
 	}
-	container_hooks_warn(c.spec, SPEC_HOOK_POSTSTART, &c.st, STATUS_RUNNING);
+	r = run_poststart(c.spec, &c.st, err);
 	close_quietly(c.lock_fd); /* others may act on the container while it runs */
 	c.lock_fd = -1;
 	pid_t pid = c.pid;
 	create_ctx_release(&c, false);
+	if (r < 0) {
+		struct error derr = { 0 };
+
+		error_prefix(err, "start \"%s\"", o->id);
+		(void)process_wait_status(pid);
+		/* the rest of the lifecycle: delete, with its poststop hooks */
+		if (container_delete(o->root, o->id, true, &derr) < 0 && derr.errnum != ENOENT)
+			log_warn("%s", derr.msg);
+		close_quietly(master);
+		return r;
+	}
 	if (o->detach)
 		return 0;
 

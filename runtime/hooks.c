@@ -42,10 +42,27 @@ static int pipe_high(int p[2])
 
 /* process-wide: set once in the init, which is single-threaded */
 static int exec_stub_fd = -1;
+static char **container_env;
+static bool in_container;
 
-void hooks_use_exec_stub(int stub_fd)
+void hooks_in_container(int stub_fd, char **env)
 {
 	exec_stub_fd = stub_fd;
+	container_env = env;
+	in_container = true;
+}
+
+/* the hook's env: its own, else the runtime's (the container process's inside the container) */
+static char *const *hook_env(const struct spec_hook *h)
+{
+	static char *const empty[] = { NULL };
+	extern char **environ;
+
+	if (h->env)
+		return h->env;
+	if (in_container)
+		return container_env ? container_env : empty;
+	return environ;
 }
 
 /* Close every fd >= 3 but a and b (a < b, -1 for none). */
@@ -84,7 +101,6 @@ static void report_errno(int errfd, int e)
 static __attribute__((noreturn)) void hook_child(const struct spec_hook *h, int in, int errfd,
 						 char **stub_argv)
 {
-	char *const empty[] = { NULL };
 	char *const self[] = { h->path, NULL };
 	/* all zero is SIG_DFL in every arch's kernel sigaction layout */
 	static const uint64_t dfl[8] = { 0 };
@@ -104,13 +120,13 @@ static __attribute__((noreturn)) void hook_child(const struct spec_hook *h, int 
 		/* the stub marks errfd close-on-exec before it execs the hook */
 		if (fcntl(errfd, F_SETFD, 0) < 0)
 			goto fail;
-		e = -exec_stub_exec(exec_stub_fd, stub_argv, h->env ? h->env : empty);
+		e = -exec_stub_exec(exec_stub_fd, stub_argv, hook_env(h));
 		(void)fcntl(errfd, F_SETFD, FD_CLOEXEC);
 		report_errno(errfd, e);
 		_exit(127);
 	}
 	close_fds_except(errfd, -1);
-	execve(h->path, h->args ? h->args : self, h->env ? h->env : empty);
+	execve(h->path, h->args ? h->args : self, hook_env(h));
 fail:
 	report_errno(errfd, errno);
 	_exit(127);

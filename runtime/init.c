@@ -455,7 +455,7 @@ _Noreturn void init_run(struct init_args *a)
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	/* a hook forked from us execs through the stub too: it would otherwise run in the container
 	 * with the host's berth as its exe */
-	hooks_use_exec_stub(a->stub_fd);
+	hooks_in_container(a->stub_fd, a->spec->process.env);
 
 	if (setup_before_start(&s, &err) < 0) {
 		sync_send_error(a->sync_fd, &err);
