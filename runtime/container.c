@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "runtime/container_internal.h"
+#include "runtime/exec_stub.h"
 #include "runtime/hooks.h"
 #include "runtime/log.h"
 #include "runtime/namespaces.h"
@@ -34,6 +35,7 @@ struct create_ctx {
 	struct state st;
 	int rootfd, dirfd, lock_fd;
 	int fifo_fd;
+	int stub_fd;	     /* the exec stub's sealed memfd (CVE-2019-5736), -1 when built without */
 	int console_fd;	     /* our end of the console socket (or of the internal pair for `run`) */
 	int console_peer;    /* for `run` without --console-socket: where we receive the master */
 	uint8_t *fd_absent;
@@ -164,6 +166,7 @@ static int spawn(struct create_ctx *c, struct error *err)
 		.bundle = c->st.bundle,
 		.ns = &c->ns,
 		.fifo_fd = c->fifo_fd,
+		.stub_fd = c->stub_fd,
 		.console_fd = c->console_fd,
 		.preserve_fds = o->preserve_fds,
 		.fd_absent = c->fd_absent,
@@ -280,6 +283,8 @@ static int create_steps(struct create_ctx *c, struct error *err)
 		return error_sys(err, "open exec fifo");
 	if ((r = open_console(c, err)) < 0)
 		return r;
+	if ((r = exec_stub_open(&c->stub_fd, err)) < 0)
+		return r;
 	if ((r = ns_plan_build(c->spec, &c->ns, err)) < 0)
 		return r;
 	if ((r = prepare_seccomp(c, err)) < 0)
@@ -315,6 +320,7 @@ static void create_ctx_release(struct create_ctx *c, bool failed)
 		state_dir_remove(c->rootfd, c->o->id, &ignored);
 	ns_plan_release(&c->ns);
 	close_quietly(c->fifo_fd);
+	close_quietly(c->stub_fd);
 	close_quietly(c->console_fd);
 	close_quietly(c->console_peer);
 	close_quietly(c->seccomp_listener);
@@ -334,7 +340,7 @@ static void create_ctx_init(struct create_ctx *c, const struct container_opts *o
 {
 	memset(c, 0, sizeof(*c));
 	c->o = o;
-	c->rootfd = c->dirfd = c->lock_fd = c->fifo_fd = c->console_fd = c->console_peer = -1;
+	c->rootfd = c->dirfd = c->lock_fd = c->fifo_fd = c->stub_fd = c->console_fd = c->console_peer = -1;
 	c->seccomp_listener = -1;
 	for (int t = 0; t < SPEC_NS_COUNT; t++)
 		c->ns.join_fd[t] = -1;
@@ -357,18 +363,20 @@ int container_create(const struct container_opts *o, struct error *err)
 
 /* Open the fifo for reading: the init's blocked open returns, it runs the startContainer hooks,
  * writes "0" and execs, which closes its end: EOF means the process runs. "E<message>" instead
- * means a hook or the exec failed. */
+ * means a hook or the exec failed. The pidfd is taken first: once released, the process may exit
+ * and be reaped by its parent (conmon, a shim) at once, and that is a successful start. */
 static int release_init(int dirfd, const struct state *st, struct error *err)
 {
-	cleanup_close int fifo = openat(dirfd, STATE_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	cleanup_close int pidfd = syscall(SYS_pidfd_open, st->pid, 0);
+	cleanup_close int fifo = -1;
 	char buf[ERROR_MSG_MAX];
 	size_t len = 0;
 
-	if (fifo < 0)
-		return error_sys(err, "open exec fifo");
 	if (pidfd < 0 || state_pid_starttime(st->pid) != st->pid_start)
 		return error_set(err, ESRCH, "container init %d is gone", st->pid);
+	fifo = openat(dirfd, STATE_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fifo < 0)
+		return error_sys(err, "open exec fifo");
 	if (unlinkat(dirfd, STATE_EXEC_FIFO, 0) < 0)
 		return error_sys(err, "remove exec fifo");
 	for (;;) {
@@ -398,11 +406,46 @@ static int release_init(int dirfd, const struct state *st, struct error *err)
 			return error_set(err, ESRCH, "container init exited before start");
 	}
 	buf[len] = '\0';
-	char *failure = strchr(buf, 'E');
-	if (failure)
-		return error_set(err, 0, "%s", failure + 1);
+	/* "0" (hooks done), then nothing, "E<message>", or the exec stub's "e<errno> <what>" */
+	char *p = buf + (buf[0] == '0');
+	if (*p == 'E')
+		return error_set(err, 0, "%s", p + 1);
+	if (*p == 'e') {
+		char *what = NULL;
+		long e = strtol(p + 1, &what, 10);
+
+		return error_set(err, (int)e, "%s", *what == ' ' ? what + 1 : "exec");
+	}
 	log_debug("start %s: init %d released", st->id, st->pid);
 	return 0;
+}
+
+/* The runtime-spec makes process optional for create, required for start. */
+static int require_process(const struct spec *spec, struct error *err)
+{
+	if (spec->has_process)
+		return 0;
+	return error_set(err, 0, "config.json: process: required to start a container (created without one)");
+}
+
+/* runtime-spec lifecycle step 9: a failed poststart hook is an error and stops the container
+ * (its poststop hooks run at delete, which `run` does at once). */
+static int run_poststart(const struct spec *spec, const struct state *st, struct error *err)
+{
+	cleanup_free char *json = NULL;
+	cleanup_close int pidfd = -1;
+	int r;
+
+	if (!spec->hooks[SPEC_HOOK_POSTSTART].n)
+		return 0;
+	json = state_spec_json(st, STATUS_RUNNING);
+	r = hooks_run(&spec->hooks[SPEC_HOOK_POSTSTART], SPEC_HOOK_POSTSTART, json, err);
+	if (r == 0)
+		return 0;
+	pidfd = syscall(SYS_pidfd_open, st->pid, 0);
+	if (pidfd >= 0 && state_pid_starttime(st->pid) == st->pid_start)
+		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+	return error_prefix(err, "the container is stopped");
 }
 
 static int start_locked(int dirfd, const char *id, struct error *err)
@@ -423,9 +466,11 @@ static int start_locked(int dirfd, const char *id, struct error *err)
 		error_prefix(err, "stored config.json");
 		goto out;
 	}
+	if ((r = require_process(spec, err)) < 0)
+		goto out;
 	if ((r = release_init(dirfd, &st, err)) < 0)
 		goto out;
-	container_hooks_warn(spec, SPEC_HOOK_POSTSTART, &st, STATUS_RUNNING);
+	r = run_poststart(spec, &st, err);
 out:
 	spec_free(spec);
 	state_release(&st);
@@ -461,6 +506,10 @@ int container_run(const struct container_opts *opts, int *exit_status, struct er
 		error_prefix(err, "create \"%s\"", o->id);
 		goto fail;
 	}
+	if ((r = require_process(c.spec, err)) < 0) {
+		error_prefix(err, "start \"%s\"", o->id);
+		goto fail;
+	}
 	if (c.console_peer >= 0 && !o->detach) {
 		master = terminal_recv_fd(c.console_peer, err);
 		if (master < 0)
@@ -470,11 +519,22 @@ int container_run(const struct container_opts *opts, int *exit_status, struct er
 		error_prefix(err, "start \"%s\"", o->id);
 		goto fail;
 	}
-	container_hooks_warn(c.spec, SPEC_HOOK_POSTSTART, &c.st, STATUS_RUNNING);
+	r = run_poststart(c.spec, &c.st, err);
 	close_quietly(c.lock_fd); /* others may act on the container while it runs */
 	c.lock_fd = -1;
 	pid_t pid = c.pid;
 	create_ctx_release(&c, false);
+	if (r < 0) {
+		struct error derr = { 0 };
+
+		error_prefix(err, "start \"%s\"", o->id);
+		(void)process_wait_status(pid);
+		/* the rest of the lifecycle: delete, with its poststop hooks */
+		if (container_delete(o->root, o->id, true, &derr) < 0 && derr.errnum != ENOENT)
+			log_warn("%s", derr.msg);
+		close_quietly(master);
+		return r;
+	}
 	if (o->detach)
 		return 0;
 

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <linux/close_range.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -104,8 +103,10 @@ static int prepare_fds(struct exec_child_args *a, struct error *err)
 		else if (fcntl(fd, F_SETFD, 0) < 0 && errno != EBADF)
 			return error_sys(err, "--preserve-fds: fd %d", fd);
 	}
-	if (syscall(SYS_close_range, 3 + n, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-		return error_sys(err, "mark inherited fds close-on-exec");
+	int r = close_fd_range(3 + n, ~0U, true);
+
+	if (r < 0)
+		return error_set(err, -r, "mark inherited fds close-on-exec");
 	for (int fd = 0; fd <= 2; fd++)
 		(void)fcntl(fd, F_SETFD, 0);
 	return 0;
@@ -143,6 +144,9 @@ static int setup_process(struct exec_child_args *a, char **exec_path, struct err
 		return r;
 	if (p->user.has_umask)
 		umask(p->user.umask);
+	/* before the filter: an old profile does not know close_range */
+	if ((r = prepare_fds(a, err)) < 0)
+		return r;
 	/* without no_new_privs the filter needs CAP_SYS_ADMIN, which switch_user may drop */
 	if (!p->no_new_privileges && (r = load_seccomp(a, err)) < 0)
 		return r;
@@ -151,8 +155,6 @@ static int setup_process(struct exec_child_args *a, char **exec_path, struct err
 	if ((r = credentials_find_executable(p, exec_path, err)) < 0)
 		return r;
 	if ((r = sched_apply_affinity(&p->cpu_affinity, true, err)) < 0)
-		return r;
-	if ((r = prepare_fds(a, err)) < 0)
 		return r;
 	/* with no_new_privs the filter goes last: it need not allow anything berth does */
 	return p->no_new_privileges ? load_seccomp(a, err) : 0;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "runtime/exec_stub.h"
 #include "runtime/log.h"
 #include "runtime/util.h"
 
@@ -38,25 +40,67 @@ static int pipe_high(int p[2])
 	return 0;
 }
 
-/* Close every fd >= 3 but keep: close_range when there is one, a bounded loop otherwise. */
-static void close_fds_except(int keep)
-{
-	struct rlimit rl;
+/* process-wide: set once in the init, which is single-threaded */
+static int exec_stub_fd = -1;
+static char **container_env;
+static bool in_container;
 
-	if ((keep == 3 || syscall(SYS_close_range, 3, keep - 1, 0) == 0) &&
-	    syscall(SYS_close_range, keep + 1, ~0U, 0) == 0)
-		return;
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur > 65536)
-		rl.rlim_cur = 65536;
-	for (int fd = 3; fd < (int)rl.rlim_cur; fd++)
-		if (fd != keep)
-			close(fd);
+void hooks_in_container(int stub_fd, char **env)
+{
+	exec_stub_fd = stub_fd;
+	container_env = env;
+	in_container = true;
 }
 
-/* In the child: only async-signal-safe calls. Exec failure sends errno over errfd. */
-static __attribute__((noreturn)) void hook_child(const struct spec_hook *h, int in, int errfd)
+/* the hook's env: its own, else the runtime's (the container process's inside the container) */
+static char *const *hook_env(const struct spec_hook *h)
 {
-	char *const empty[] = { NULL };
+	static char *const empty[] = { NULL };
+	extern char **environ;
+
+	if (h->env)
+		return h->env;
+	if (in_container)
+		return container_env ? container_env : empty;
+	return environ;
+}
+
+/* Close every fd >= 3 but a and b (a < b, -1 for none). */
+static void close_fds_except(int a, int b)
+{
+	int from = 3;
+
+	if (a >= from) {
+		if (a > from)
+			(void)close_fd_range(from, a - 1, false);
+		from = a + 1;
+	}
+	if (b >= from) {
+		if (b > from)
+			(void)close_fd_range(from, b - 1, false);
+		from = b + 1;
+	}
+	(void)close_fd_range(from, ~0U, false);
+}
+
+/* "e<errno>": what hook_child and the exec stub write on errfd when the exec fails. */
+static void report_errno(int errfd, int e)
+{
+	char buf[16], *p = buf + sizeof(buf);
+
+	do
+		*--p = (char)('0' + e % 10);
+	while ((e /= 10) > 0);
+	*--p = 'e';
+	if (write(errfd, p, buf + sizeof(buf) - p) < 0)
+		_exit(127);
+}
+
+/* In the child: only async-signal-safe calls (stub_argv is built before fork). Exec failure
+ * sends "e<errno>" over errfd. */
+static __attribute__((noreturn)) void hook_child(const struct spec_hook *h, int in, int errfd,
+						 char **stub_argv)
+{
 	char *const self[] = { h->path, NULL };
 	/* all zero is SIG_DFL in every arch's kernel sigaction layout */
 	static const uint64_t dfl[8] = { 0 };
@@ -71,12 +115,20 @@ static __attribute__((noreturn)) void hook_child(const struct spec_hook *h, int 
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (dup2(in, 0) < 0)
 		goto fail;
-	close_fds_except(errfd);
-	execve(h->path, h->args ? h->args : self, h->env ? h->env : empty);
-fail:
-	e = errno;
-	if (write(errfd, &e, sizeof(e)) < 0)
+	if (stub_argv) {
+		close_fds_except(errfd < exec_stub_fd ? errfd : exec_stub_fd, errfd < exec_stub_fd ? exec_stub_fd : errfd);
+		/* the stub marks errfd close-on-exec before it execs the hook */
+		if (fcntl(errfd, F_SETFD, 0) < 0)
+			goto fail;
+		e = -exec_stub_exec(exec_stub_fd, stub_argv, hook_env(h));
+		(void)fcntl(errfd, F_SETFD, FD_CLOEXEC);
+		report_errno(errfd, e);
 		_exit(127);
+	}
+	close_fds_except(errfd, -1);
+	execve(h->path, h->args ? h->args : self, hook_env(h));
+fail:
+	report_errno(errfd, errno);
 	_exit(127);
 }
 
@@ -149,6 +201,9 @@ static int wait_hook(pid_t pid, struct feeder *f, int timeout_s, int *status)
 static int run_one(const struct spec_hook *h, const char *state_json, struct error *err)
 {
 	int in[2], errp[2], status = 0, child_errno = 0, r;
+	char *const self[] = { h->path, NULL };
+	char num[16], report[32] = "";
+	cleanup_free char **stub_argv = NULL;
 	struct feeder f = { .fd = -1, .data = state_json, .len = strlen(state_json) };
 	sigset_t pipe_set, old;
 	bool pipe_was_pending;
@@ -168,17 +223,20 @@ static int run_one(const struct spec_hook *h, const char *state_json, struct err
 	sigpending(&pipe_set);
 	pipe_was_pending = sigismember(&pipe_set, SIGPIPE);
 
+	if (exec_stub_fd >= 0)
+		stub_argv = exec_stub_argv(errp[1], h->path, h->args ? h->args : self, num);
 	pid = fork();
 	if (pid == 0)
-		hook_child(h, in[0], errp[1]);
+		hook_child(h, in[0], errp[1], stub_argv);
 	r = pid < 0 ? -errno : 0;
 	close(in[0]);
 	close(errp[1]);
 	if (r == 0) {
 		f.fd = in[1];
 		r = wait_hook(pid, &f, h->has_timeout ? h->timeout : 0, &status);
-		if (read(errp[0], &child_errno, sizeof(child_errno)) != sizeof(child_errno))
-			child_errno = 0;
+		/* "e<errno>", from us or the stub ("e<errno> exec PATH"); EOF when the exec worked */
+		if (read(errp[0], report, sizeof(report) - 1) > 1 && report[0] == 'e')
+			child_errno = atoi(report + 1);
 	} else {
 		close(in[1]);
 	}

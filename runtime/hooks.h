@@ -9,6 +9,11 @@
  * stops and sets err to `<kind> hook #<i> (<path>): <why>`. poststart and poststop go on after a
  * failure (runtime-spec): err holds the first, later ones are logged as warnings.
  * Hooks inherit berth's stdout and stderr. */
+/* A hook without "env" gets the runtime's environment, as with runc; in the init (hooks inside the
+ * container) call this first: every hook execs through the exec stub (runtime/exec_stub.h; -1:
+ * directly), and one without "env" gets the container process's env instead of berth's. */
+void hooks_in_container(int stub_fd, char **env);
+
 int hooks_run(const struct spec_hook_list *list, enum spec_hook_kind kind, const char *state_json,
 	      struct error *err);
 

@@ -24,6 +24,7 @@
 #include "rootfs/rootfs.h"
 #include "runtime/caps.h"
 #include "runtime/credentials.h"
+#include "runtime/exec_stub.h"
 #include "runtime/hooks.h"
 #include "runtime/log.h"
 #include "runtime/procfs.h"
@@ -37,6 +38,7 @@
 struct init_state {
 	struct init_args *a;
 	int procfd;
+	int fd_dir; /* <our pid>/fd in procfd, for reopening the fifo */
 	struct rootfs_ctx rootfs;
 	char *state_creating; /* state JSON for createContainer hooks */
 	char *state_created;  /* ... and for startContainer hooks */
@@ -291,14 +293,16 @@ static int enter_cwd(struct init_state *s, struct error *err)
 /* close every fd from `from` up, except the ascending list `keep` */
 static int close_fds_except(int from, const int *keep, size_t n)
 {
+	int r;
+
 	for (size_t i = 0; i < n; i++) {
 		if (keep[i] < from)
 			continue;
-		if (keep[i] > from && syscall(SYS_close_range, from, keep[i] - 1, 0) < 0)
-			return -errno;
+		if (keep[i] > from && (r = close_fd_range(from, keep[i] - 1, false)) < 0)
+			return r;
 		from = keep[i] + 1;
 	}
-	return syscall(SYS_close_range, from, ~0U, 0) < 0 ? -errno : 0;
+	return close_fd_range(from, ~0U, false);
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -310,8 +314,8 @@ static int cmp_int(const void *a, const void *b)
  * of the caller's fds (a pipe held open here would block whoever reads it). */
 static int prepare_fds(struct init_state *s, struct error *err)
 {
-	int n = s->a->preserve_fds;
-	int keep[] = { s->a->sync_fd, s->a->fifo_fd, s->procfd, log_fd(),
+	int n = s->a->preserve_fds, r;
+	int keep[] = { s->a->sync_fd, s->a->fifo_fd, s->procfd, log_fd(), s->a->stub_fd,
 		       has_listener(s) ? s->a->seccomp_listener_fd : -1, sanitizer_report_fd() };
 
 	for (int i = 0; i < n; i++) {
@@ -323,17 +327,21 @@ static int prepare_fds(struct init_state *s, struct error *err)
 			return error_sys(err, "--preserve-fds: fd %d", fd);
 	}
 	qsort(keep, ARRAY_SIZE(keep), sizeof(keep[0]), cmp_int);
-	if (close_fds_except(3 + n, keep, ARRAY_SIZE(keep)) < 0)
-		return error_sys(err, "close inherited fds");
-	return 0;
+	if ((r = close_fds_except(3 + n, keep, ARRAY_SIZE(keep))) < 0)
+		return error_set(err, -r, "close inherited fds");
+	/* opened now: after the seccomp filter, reopening the fifo needs nothing but openat */
+	s->fd_dir = procfs_open_fd_dir(s->procfd, err);
+	return s->fd_dir < 0 ? error_prefix(err, "exec fifo") : 0;
 }
 
 /* Block until `berth start` opens the fifo for reading; return our write end (close-on-exec, so
  * `start` sees EOF exactly when execve succeeds). */
 static int wait_for_start(struct init_state *s, struct error *err)
 {
-	int fd = procfs_reopen_fd(s->procfd, s->a->fifo_fd, O_WRONLY, err);
+	int fd = procfs_reopen_in(s->fd_dir, s->a->fifo_fd, O_WRONLY, err);
 
+	close_quietly(s->fd_dir);
+	s->fd_dir = -1;
 	close_quietly(s->a->fifo_fd);
 	s->a->fifo_fd = -1;
 	return fd;
@@ -389,7 +397,7 @@ static int setup_before_start(struct init_state *s, struct error *err)
 	if ((r = rootfs_pivot(&s->rootfs, err)) < 0)
 		return error_prefix(err, "pivot_root");
 	/* before root.readonly applies: a missing cwd is created, as runc does */
-	if ((r = enter_cwd(s, err)) < 0)
+	if (spec->has_process && (r = enter_cwd(s, err)) < 0)
 		return r;
 	if ((r = setup_terminal(s, err)) < 0)
 		return error_prefix(err, "terminal");
@@ -402,28 +410,55 @@ static int setup_before_start(struct init_state *s, struct error *err)
 		return r;
 	if (spec->process.user.has_umask)
 		umask(spec->process.user.umask);
-	/* without no_new_privs the filter needs CAP_SYS_ADMIN, which switch_user may drop */
-	if (!spec->process.no_new_privileges && (r = load_seccomp(s, err)) < 0)
-		return r;
-	if ((r = credentials_switch_user(&spec->process, err)) < 0)
-		return r;
-	if ((r = credentials_find_executable(&s->a->spec->process, &s->exec_path, err)) < 0)
-		return r;
+	/* the fd work comes before the filter: an old profile knows neither close_range nor openat2 */
 	rootfs_ctx_release(&s->rootfs);
 	if ((r = prepare_fds(s, err)) < 0)
 		return r;
 	sanitizer_selftest("init");
-	return 0;
+	/* without no_new_privs the filter needs CAP_SYS_ADMIN, which switch_user may drop */
+	if (!spec->process.no_new_privileges && (r = load_seccomp(s, err)) < 0)
+		return r;
+	/* without a process (optional until start) there is nobody to become and nothing to find */
+	if (!spec->has_process)
+		return 0;
+	if ((r = credentials_switch_user(&spec->process, err)) < 0)
+		return r;
+	return credentials_find_executable(&s->a->spec->process, &s->exec_path, err);
+}
+
+/* execve, through the stub when there is one: it reports its own failure on the fifo and closes
+ * it when the program's execve succeeds, so the fifo stays open across our exec of the stub. */
+_Noreturn static void exec_process(struct init_state *s, int fifo)
+{
+	const struct spec_process *p = &s->a->spec->process;
+	char *no_env[] = { NULL }, num[16];
+	char **env = p->env ? p->env : no_env;
+	struct error err = { 0 };
+	int r;
+
+	if (s->a->stub_fd < 0) {
+		execve(s->exec_path, p->args, env);
+		error_sys(&err, "exec %s", s->exec_path);
+		fail_after_start(s->a, fifo, &err);
+	}
+	char **argv = exec_stub_argv(fifo, s->exec_path, p->args, num);
+	r = fcntl(fifo, F_SETFD, 0) < 0 ? -errno : exec_stub_exec(s->a->stub_fd, argv, env);
+	(void)fcntl(fifo, F_SETFD, FD_CLOEXEC);
+	error_set(&err, -r, "exec %s: through the exec stub", s->exec_path);
+	fail_after_start(s->a, fifo, &err);
 }
 
 _Noreturn void init_run(struct init_args *a)
 {
-	struct init_state s = { .a = a, .procfd = -1, .rootfs = { .rootfd = -1, .devnull_fd = -1 } };
+	struct init_state s = { .a = a, .procfd = -1, .fd_dir = -1, .rootfs = { .rootfd = -1, .devnull_fd = -1 } };
 	struct error err = { 0 };
 
 	/* until execve nobody may ptrace us or open our /proc files (CVE-2019-5736 class) */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* a hook forked from us execs through the stub too: it would otherwise run in the container
+	 * with the host's berth as its exe */
+	hooks_in_container(a->stub_fd, a->spec->process.env);
 
 	if (setup_before_start(&s, &err) < 0) {
 		sync_send_error(a->sync_fd, &err);
@@ -438,6 +473,10 @@ _Noreturn void init_run(struct init_args *a)
 	int fifo = wait_for_start(&s, &err);
 	if (fifo < 0)
 		fail_after_start(a, -1, &err);
+	if (!a->spec->has_process) {
+		error_set(&err, EINVAL, "config.json: process: required to start a container");
+		fail_after_start(a, fifo, &err);
+	}
 	if (run_own_hooks(&s, SPEC_HOOK_START_CONTAINER, s.state_created, &err) < 0)
 		fail_after_start(a, fifo, &err);
 	close_quietly(s.procfd);
@@ -447,8 +486,5 @@ _Noreturn void init_run(struct init_args *a)
 	/* with no_new_privs, the filter goes last: it need not allow anything berth does */
 	if (a->spec->process.no_new_privileges && load_seccomp(&s, &err) < 0)
 		fail_after_start(a, fifo, &err);
-	char *no_env[] = { NULL };
-	execve(s.exec_path, a->spec->process.args, a->spec->process.env ? a->spec->process.env : no_env);
-	error_sys(&err, "exec %s", s.exec_path);
-	fail_after_start(a, fifo, &err);
+	exec_process(&s, fifo);
 }

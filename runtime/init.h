@@ -18,6 +18,7 @@ struct init_args {
 	struct ns_plan *ns;
 	int sync_fd;		  /* our end of the sync socketpair */
 	int fifo_fd;		  /* O_PATH fd of the exec fifo: opening it for writing waits for `start` */
+	int stub_fd;		  /* sealed memfd of the exec stub (runtime/exec_stub.h), or -1 */
 	int console_fd;		  /* unix socket the pty master is sent on (terminal=true), else -1 */
 	int preserve_fds;	  /* fds 3 .. 3+preserve_fds-1 stay open across exec */
 	const uint8_t *fd_absent; /* [preserve_fds]: 1 where berth only holds a placeholder */

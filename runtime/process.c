@@ -1,6 +1,8 @@
 #include "runtime/process.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -96,6 +98,35 @@ static int drive_setup(struct init_args *a, int fd, pid_t clone_pid, const struc
 	}
 }
 
+/* The init died before it was ready (sync EOF): reap it and say how, naming an OOM kill when its
+ * cgroup saw one. Returns true when it was reaped. */
+static bool explain_death(const struct init_args *a, pid_t pid, struct error *err)
+{
+	struct error ignored = { 0 };
+	uint64_t ooms = 0;
+	int status;
+	pid_t w;
+
+	if (err->errnum != EPIPE && err->errnum != ECONNRESET)
+		return false;
+	do
+		w = waitpid(pid, &status, __WALL);
+	while (w < 0 && errno == EINTR);
+	if (w != pid)
+		return false;
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL && a->cgroup &&
+	    cgroup_oom_kills(a->cgroup, &ooms, &ignored) == 0 && ooms > 0)
+		error_set(err, 0, "container init was killed by the OOM killer during setup (memory limit of "
+				  "its cgroup; %" PRIu64 " OOM kill%s there)", ooms, ooms == 1 ? "" : "s");
+	else if (WIFSIGNALED(status))
+		error_set(err, 0, "container init was killed by signal %d (%s) during setup", WTERMSIG(status),
+			  strsignal(WTERMSIG(status)));
+	else if (WIFEXITED(status))
+		error_set(err, 0, "container init exited with status %d during setup", WEXITSTATUS(status));
+	err->errnum = ECHILD;
+	return true;
+}
+
 static pid_t clone_init(struct init_args *a, struct clone_args *ca, int sync[2])
 {
 	pid_t child;
@@ -147,7 +178,8 @@ int process_spawn_init(struct init_args *a, int sync[2], const struct init_paren
 
 	r = drive_setup(a, sync[0], child, ops, &init_pid, err);
 	if (r < 0) {
-		kill_and_reap(init_pid);
+		if (!explain_death(a, init_pid, err))
+			kill_and_reap(init_pid);
 		if (init_pid != child)
 			kill_and_reap(child);
 		return r;

@@ -65,6 +65,10 @@ int procfs_openat(int procfd, const char *path, int flags, struct error *err)
 	do
 		fd = syscall(SYS_openat2, procfd, path, &how, sizeof(how));
 	while (fd < 0 && errno == EAGAIN);
+	/* no openat2 (before 5.6, or a seccomp profile that predates it): our paths hold no symlink
+	 * but the last component, and our private procfs holds no mount */
+	if (fd < 0 && (errno == ENOSYS || errno == EPERM))
+		fd = openat(procfd, path, how.flags | O_NOFOLLOW);
 	if (fd < 0)
 		return error_sys(err, "open /proc/%s", path);
 	return fd;
@@ -83,19 +87,32 @@ int procfs_write(int procfd, const char *path, const char *value, struct error *
 	return 0;
 }
 
-int procfs_reopen_fd(int procfd, int fd, int flags, struct error *err)
+int procfs_open_fd_dir(int procfd, struct error *err)
 {
 	char path[64];
-	int r;
 
 	/* fd/<n> is a magic link, which openat2 would refuse: open the fd directory safely, then the link */
 	snprintf(path, sizeof(path), "%d/fd", getpid());
-	cleanup_close int dirfd = procfs_openat(procfd, path, O_PATH | O_DIRECTORY, err);
-	if (dirfd < 0)
-		return dirfd;
-	snprintf(path, sizeof(path), "%d", fd);
-	r = openat(dirfd, path, flags | O_CLOEXEC);
+	return procfs_openat(procfd, path, O_PATH | O_DIRECTORY, err);
+}
+
+int procfs_reopen_in(int fd_dir, int fd, int flags, struct error *err)
+{
+	char name[16];
+	int r;
+
+	snprintf(name, sizeof(name), "%d", fd);
+	r = openat(fd_dir, name, flags | O_CLOEXEC);
 	if (r < 0)
 		return error_sys(err, "reopen fd %d", fd);
 	return r;
+}
+
+int procfs_reopen_fd(int procfd, int fd, int flags, struct error *err)
+{
+	cleanup_close int dirfd = procfs_open_fd_dir(procfd, err);
+
+	if (dirfd < 0)
+		return dirfd;
+	return procfs_reopen_in(dirfd, fd, flags, err);
 }

@@ -17,5 +17,9 @@ int procfs_write(int procfd, const char *path, const char *value, struct error *
 
 /* Reopen one of the caller's own fds (e.g. an O_PATH fd) with new flags through <pid>/fd/<n>. */
 int procfs_reopen_fd(int procfd, int fd, int flags, struct error *err);
+/* The same in two steps: <pid>/fd opened early (O_PATH), then only openat(2) to reopen through it,
+ * which any seccomp profile allowing execve allows. */
+int procfs_open_fd_dir(int procfd, struct error *err);
+int procfs_reopen_in(int fd_dir, int fd, int flags, struct error *err);
 
 #endif

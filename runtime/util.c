@@ -5,7 +5,10 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/close_range.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -127,6 +130,25 @@ void close_quietly(int fd)
 	if (fd >= 0)
 		close(fd);
 	errno = saved;
+}
+
+int close_fd_range(unsigned int from, unsigned int to, bool cloexec)
+{
+	struct rlimit rl;
+
+	if (syscall(SYS_close_range, from, to, cloexec ? CLOSE_RANGE_CLOEXEC : 0) == 0)
+		return 0;
+	if (errno != ENOSYS && errno != EPERM && errno != EINVAL)
+		return -errno;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur > (1u << 20))
+		rl.rlim_cur = 1u << 20;
+	for (unsigned int fd = from; fd <= to && fd < rl.rlim_cur; fd++) {
+		if (cloexec)
+			(void)fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+		else
+			(void)close((int)fd);
+	}
+	return 0;
 }
 
 ssize_t write_all(int fd, const void *buf, size_t len)

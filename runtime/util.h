@@ -42,6 +42,9 @@ char **strv_dup(char *const *v);
 
 /* close() that keeps errno and ignores -1. */
 void close_quietly(int fd);
+/* close_range(from, to) (or mark them close-on-exec); where a kernel or a seccomp profile refuses
+ * it, one close/fcntl per possible fd up to RLIMIT_NOFILE. 0 or -errno. */
+int close_fd_range(unsigned int from, unsigned int to, bool cloexec);
 /* CLOCK_MONOTONIC in milliseconds, for deadlines. */
 int64_t monotonic_ms(void);
 

@@ -71,8 +71,6 @@ int container_validate_spec(const struct spec *spec, const struct container_opts
 {
 	const struct spec_linux *lx = &spec->linux_;
 
-	if (!spec->has_process)
-		return error_set(err, EINVAL, "process: required to create a container");
 	if (!lx->namespaces[SPEC_NS_MOUNT].present || lx->namespaces[SPEC_NS_MOUNT].path)
 		return error_set(err, EINVAL, "linux.namespaces: a new mount namespace is required");
 	if (lx->has_intel_rdt)

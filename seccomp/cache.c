@@ -54,7 +54,7 @@ static void key_digest(const struct spec_seccomp *sc, uint8_t out[SHA256_DIGEST_
 	struct sha256_ctx h;
 
 	sha256_init(&h);
-	put_str(&h, "berth seccomp cache 1");
+	put_str(&h, "berth seccomp cache 2"); /* 2: the ENOSYS prefix */
 	put_str(&h, seccomp_filter_build_id());
 	put_u64(&h, sc->default_action);
 	put_u64(&h, sc->default_errno_ret);

@@ -13,6 +13,7 @@
 #include "runtime/log.h"
 #include "runtime/spec.h"
 #include "runtime/util.h"
+#include "seccomp/enosys.h"
 
 static const struct {
 	const char *name;
@@ -144,8 +145,67 @@ static int add_rule(scmp_filter_ctx ctx, const struct spec_seccomp_rule *rule, u
 	return seccomp_rule_add_array(ctx, action, nr, rule->n_args, cmps);
 }
 
+/* The (syscall, action, comparisons) triples already handed to libseccomp: a profile repeating
+ * rules (generated ones do) would otherwise make its compile super-linear. Open addressing. */
+struct seen {
+	struct seen_entry {
+		const struct spec_seccomp_rule *rule;
+		int nr;
+		uint32_t action;
+	} *slot;
+	size_t cap;
+};
+
+static bool same_args(const struct spec_seccomp_rule *a, const struct spec_seccomp_rule *b)
+{
+	if (a->n_args != b->n_args)
+		return false;
+	for (size_t i = 0; i < a->n_args; i++)
+		if (a->args[i].index != b->args[i].index || a->args[i].op != b->args[i].op ||
+		    a->args[i].value != b->args[i].value || a->args[i].value_two != b->args[i].value_two)
+			return false;
+	return true;
+}
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+	return h;
+}
+
+static uint64_t rule_hash(const struct spec_seccomp_rule *r, int nr, uint32_t action)
+{
+	uint64_t h = mix(mix(0, (uint32_t)nr), action);
+
+	for (size_t i = 0; i < r->n_args; i++)
+		h = mix(mix(mix(mix(h, r->args[i].index), r->args[i].op), r->args[i].value), r->args[i].value_two);
+	return h;
+}
+
+/* true the first time this (nr, action, args) is seen */
+static bool seen_add(struct seen *s, const struct spec_seccomp_rule *r, int nr, uint32_t action)
+{
+	size_t i = rule_hash(r, nr, action) & (s->cap - 1);
+
+	for (; s->slot[i].rule; i = (i + 1) & (s->cap - 1))
+		if (s->slot[i].nr == nr && s->slot[i].action == action && same_args(s->slot[i].rule, r))
+			return false;
+	s->slot[i] = (struct seen_entry){ .rule = r, .nr = nr, .action = action };
+	return true;
+}
+
 static int add_rules(scmp_filter_ctx ctx, const struct spec_seccomp *sc, uint32_t def, struct error *err)
 {
+	struct seen seen = { .cap = 64 };
+	cleanup_free struct seen_entry *slots = NULL;
+
+	for (size_t i = 0; i < sc->n_rules; i++)
+		for (size_t n = 0; sc->rules[i].names[n]; n++)
+			seen.cap += 2;
+	while (seen.cap & (seen.cap - 1))
+		seen.cap &= seen.cap - 1;
+	seen.cap <<= 1; /* a power of two, at least twice the entries */
+	slots = seen.slot = xzalloc(seen.cap * sizeof(*seen.slot));
 	for (size_t i = 0; i < sc->n_rules; i++) {
 		const struct spec_seccomp_rule *rule = &sc->rules[i];
 		uint32_t action = action_value(rule->action, rule->errno_ret);
@@ -162,6 +222,8 @@ static int add_rules(scmp_filter_ctx ctx, const struct spec_seccomp *sc, uint32_
 					  rule->names[n]);
 				continue;
 			}
+			if (!seen_add(&seen, rule, nr, action))
+				continue;
 			r = add_rule(ctx, rule, action, nr);
 			if (r < 0)
 				return error_set(err, -r, "linux.seccomp.syscalls[%zu]: %s %s", i,
@@ -194,6 +256,69 @@ static int export_bpf(scmp_filter_ctx ctx, void **bpf, size_t *len, struct error
 	return 0;
 }
 
+/* As runc: a tracer handles new syscalls itself, and allow or log need no answer. */
+static bool wants_enosys(const struct spec_seccomp *sc)
+{
+	switch (sc->default_action) {
+	case SPEC_SCMP_ALLOW:
+	case SPEC_SCMP_LOG:
+	case SPEC_SCMP_TRACE:
+		return false;
+	case SPEC_SCMP_ERRNO:
+		return sc->default_errno_ret != ENOSYS;
+	default:
+		return true;
+	}
+}
+
+/* The highest syscall number the profile names on one architecture, 0 when it names none. */
+static uint32_t max_named(const struct spec_seccomp *sc, uint32_t arch)
+{
+	uint32_t max = 0;
+
+	for (size_t i = 0; i < sc->n_rules; i++)
+		for (size_t n = 0; sc->rules[i].names[n]; n++) {
+			int nr = seccomp_syscall_resolve_name_arch(arch, sc->rules[i].names[n]);
+
+			if (nr >= 0 && (uint32_t)nr > max)
+				max = nr;
+		}
+	return max;
+}
+
+static void add_arch_max(struct seccomp_arch_max *out, size_t *n, const struct spec_seccomp *sc, uint32_t arch)
+{
+	struct seccomp_arch_max m = {
+		.audit_arch = arch == SCMP_ARCH_X32 ? SCMP_ARCH_X86_64 : arch,
+		.x32 = arch == SCMP_ARCH_X32,
+		.max_nr = max_named(sc, arch),
+	};
+
+	for (size_t i = 0; i < *n; i++)
+		if (out[i].audit_arch == m.audit_arch && out[i].x32 == m.x32)
+			return;
+	/* x32 numbers carry their bit: one without it is no x32 syscall */
+	if (m.max_nr == 0 || (m.x32 && !(m.max_nr & SECCOMP_X32_SYSCALL_BIT)))
+		return;
+	out[(*n)++] = m;
+}
+
+/* Every architecture the filter holds: the listed ones and the native one libseccomp adds. */
+static int add_enosys(const struct spec_seccomp *sc, void **bpf, size_t *len, struct error *err)
+{
+	struct seccomp_arch_max m[ARRAY_SIZE(archs) + 1];
+	size_t n = 0;
+
+	if (!wants_enosys(sc))
+		return 0;
+	add_arch_max(m, &n, sc, seccomp_arch_native());
+	for (size_t i = 0; sc->architectures && sc->architectures[i]; i++)
+		for (size_t k = 0; k < ARRAY_SIZE(archs); k++)
+			if (strcmp(archs[k].name, sc->architectures[i]) == 0)
+				add_arch_max(m, &n, sc, archs[k].arch);
+	return seccomp_enosys_prepend(m, n, bpf, len, err);
+}
+
 int seccomp_filter_compile(const struct spec_seccomp *sc, void **bpf, size_t *len, struct error *err)
 {
 	uint32_t def = action_value(sc->default_action, sc->default_errno_ret);
@@ -218,5 +343,9 @@ int seccomp_filter_compile(const struct spec_seccomp *sc, void **bpf, size_t *le
 	if (r == 0)
 		r = export_bpf(ctx, bpf, len, err);
 	seccomp_release(ctx);
+	if (r == 0 && (r = add_enosys(sc, bpf, len, err)) < 0) {
+		free(*bpf);
+		*bpf = NULL;
+	}
 	return r;
 }

@@ -178,3 +178,14 @@ create_fails() {
 	rt delete --force "$CID"
 	assert_nothing_left
 }
+
+@test "errors: an init OOM-killed during setup is reported as such, and nothing is left" {
+	# a few dozen KiB: the init's first own pages are past the limit, before it is ready
+	cfg '.linux.resources.memory = {limit: 65536}'
+	run rt run --bundle "$BUNDLE" "$CID"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"container init was killed by the OOM killer during setup"* ]]
+	[[ "$output" != *"Broken pipe"* ]]
+	[ ! -e "$ROOT/$CID" ]
+}

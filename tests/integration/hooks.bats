@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # hooks.*: every kind runs at its moment, in its namespaces, with the state on stdin, its args, env and
-# timeout; failures fail the operation (or only warn, for poststart and poststop).
+# timeout; failures fail the operation (poststart: start fails and the container stops; poststop only
+# warns).
 
 load helpers
 
@@ -252,11 +253,53 @@ check_state() {
 	[ ! -e "$ROOT/$CID" ]
 }
 
-@test "hooks: a failing poststart hook only warns, the container runs (runtime-spec; not runc 1.1)" {
+@test "hooks: a failing poststart hook fails start, stops the container; delete runs poststop" {
+	# runtime-spec lifecycle step 9: generate an error, stop the container, go on at step 12
 	hook_cmd poststart 'exit 3'
-	run run_ctr sh -c 'echo ran >/h4out/ran; echo out'
+	hook_add poststop
+	set_args sh -c 'echo ran >/h4out/ran; exec sleep 1000'
+	rt create --bundle "$BUNDLE" "$CID" </dev/null >/dev/null 2>&1
+	run rt start "$CID"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"poststart hook #0"*"exited with status 3"* ]]
+	local i st
+	for ((i = 0; i < 50; i++)); do
+		st=$(rt state "$CID" | jq -r .status)
+		[ "$st" = stopped ] && break
+		sleep 0.1
+	done
+	[ "$st" = stopped ]
+	[ ! -e "$OUT/poststop.state" ]
+	rt delete "$CID"
+	check_state poststop stopped
+}
+
+@test "hooks: a failing poststart hook fails run; poststop runs and nothing is left" {
+	hook_cmd poststart 'exit 3'
+	hook_add poststop
+	set_args sh -c 'exec sleep 1000'
+	local rc=0 out=$BATS_TEST_TMPDIR/run.out
+	# stdio on a file: before the fix run went on waiting for the process, which kept a pipe open
+	timeout -k 2 15 "$BERTH" --root "$ROOT" run --bundle "$BUNDLE" "$CID" </dev/null >"$out" 2>&1 3>&- || rc=$?
+	cat "$out"
+	[ "$rc" -ne 0 ]
+	[ "$rc" -ne 124 ]
+	[ "$rc" -ne 137 ]
+	grep -q "poststart hook #0" "$out"
+	check_state poststop stopped
+	[ ! -e "$ROOT/$CID" ]
+}
+
+@test "hooks: a hook without env gets the runtime's environment (the process env inside the container)" {
+	cfg '.hooks.prestart = [{path: "/bin/sh", args: ["sh", "-c", "env >\($o)/prestart.env"]}] |
+		.hooks.startContainer = [{path: "/bin/sh", args: ["sh", "-c", "env >/h4out/start.env"]}] |
+		.process.env += ["H4_PROCVAR=in the container"]' --arg o "$OUT"
+	H4_CALLER=from-the-caller run run_ctr true
 	[ "$status" -eq 0 ]
-	[ "$(cat "$OUT/ran")" = "ran" ]
+	grep -qx 'H4_CALLER=from-the-caller' "$OUT/prestart.env"
+	grep -qx 'H4_PROCVAR=in the container' "$OUT/start.env"
+	! grep -q H4_CALLER "$OUT/start.env" || false
 }
 
 @test "hooks: a failing poststop hook only warns, delete succeeds (runtime-spec; not runc 1.1)" {

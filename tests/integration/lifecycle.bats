@@ -601,3 +601,39 @@ with_fds() {
 	wait "$pid" || rc=$?
 	[ "$rc" -eq 7 ]
 }
+
+@test "lifecycle: start under a reaping parent (as conmon): a process that exits at once is started, 100 of 100" {
+	local reaper rc=0
+	reaper=$(build_helper reaper -static)
+	cfg 'del(.linux.seccomp)'
+	# two reapers sharing one CPU: the init runs and is reaped before `start` looks at it
+	taskset -c 0 "$reaper" 100 "$BERTH" "$ROOT" "$BUNDLE" "$CID-a" >"$BATS_TEST_TMPDIR/a.out" &
+	local a=$!
+	taskset -c 0 "$reaper" 100 "$BERTH" "$ROOT" "$BUNDLE" "$CID-b" >"$BATS_TEST_TMPDIR/b.out" || rc=$?
+	wait "$a" || rc=$?
+	cat "$BATS_TEST_TMPDIR/a.out" "$BATS_TEST_TMPDIR/b.out"
+	[ "$rc" -eq 0 ]
+	grep -qx "failures 0 of 100" "$BATS_TEST_TMPDIR/a.out"
+	grep -qx "failures 0 of 100" "$BATS_TEST_TMPDIR/b.out"
+	[ -z "$(ls "$ROOT")" ]
+}
+
+@test "lifecycle: process is optional at create, required at start; delete leaves nothing running" {
+	cfg 'del(.process)'
+	create_ctr
+	[ "$(state_field status)" = created ]
+	local pid
+	pid=$(state_field pid)
+	run rt start "$CID"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"process: required to start"* ]]
+	[ "$(state_field status)" = created ]
+	rt delete "$CID"
+	pid_gone "$pid"
+	[ ! -e "$ROOT/$CID" ]
+	run rt run --bundle "$BUNDLE" "$CID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"process: required to start"* ]]
+	[ ! -e "$ROOT/$CID" ]
+}

@@ -296,3 +296,105 @@ wait_out() {
 	[ "$output" = "errno 1" ]
 	[ "$(sha256sum <"${files[0]}")" = "$good" ]
 }
+
+# Docker 17.06's default profile as dockerd hands it to the runtime for the default capabilities:
+# it predates close_range, openat2, clone3, rseq, faccessat2, statx. seccomp_profile FILE NNP
+seccomp_profile() {
+	cfg --slurpfile p "$1" --argjson nnp "$2" '.linux.seccomp = $p[0] | .process.noNewPrivileges = $nnp'
+}
+
+# Only what busybox sh, sleep and the sysc helper need, plus the process setup any runtime does
+# after loading the filter (user switch, capabilities, the exec fifo, execve).
+minimal_profile() {
+	jq -n --argjson nnp "$1" '{defaultAction: "SCMP_ACT_ERRNO", architectures: ["SCMP_ARCH_X86_64"],
+		syscalls: [{action: "SCMP_ACT_ALLOW", names: [
+			"setgroups", "setresgid", "setresuid", "capget", "capset", "prctl", "openat", "read",
+			"write", "close", "newfstatat", "access", "execve", "exit", "exit_group", "arch_prctl",
+			"brk", "mmap", "munmap", "mprotect", "madvise", "set_tid_address", "set_robust_list",
+			"prlimit64", "readlink", "getrandom", "getuid", "geteuid", "getpid", "getppid", "getcwd",
+			"uname", "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "clone", "wait4", "futex",
+			"fcntl", "ioctl", "dup2", "nanosleep", "clock_nanosleep"]}]}' >"$BATS_TEST_TMPDIR/minimal.json"
+	seccomp_profile "$BATS_TEST_TMPDIR/minimal.json" "$1"
+}
+
+# Under the profile in config.json: create + start, exec, run; each process sees clone3 answered
+# with ENOSYS and starts a thread (libc falls back to clone).
+check_profile_runs() {
+	local i
+	set_args sh -c 'sysc 435 0 0; sysc thread; echo started; exec sleep 100'
+	create_ctr
+	rt start "$CID"
+	for ((i = 0; i < 50; i++)); do
+		grep -q started "$BATS_TEST_TMPDIR/ctr.out" && break
+		sleep 0.1
+	done
+	run cat "$BATS_TEST_TMPDIR/ctr.out"
+	echo "create+start: $output"
+	[ "${lines[0]}" = "errno 38" ]
+	[ "${lines[1]}" = "thread ok" ]
+	[ "${lines[2]}" = started ]
+	run rt exec "$CID" sh -c 'sysc 435 0 0; sysc thread; echo exec-ok'
+	echo "exec: $output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "errno 38" ]
+	[ "${lines[1]}" = "thread ok" ]
+	[ "${lines[2]}" = exec-ok ]
+	rt delete --force "$CID"
+	run run_ctr sh -c 'sysc 435 0 0; sysc thread; echo run-ok'
+	echo "run: $output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "errno 38" ]
+	[ "${lines[1]}" = "thread ok" ]
+	[ "${lines[2]}" = run-ok ]
+}
+
+@test "seccomp: Docker 17's default profile without noNewPrivileges: create+start, exec, run" {
+	seccomp_profile "$TESTS_TOP/tests/integration/seccomp-docker17.json" false
+	check_profile_runs
+}
+
+@test "seccomp: Docker 17's default profile with noNewPrivileges: create+start, exec, run" {
+	seccomp_profile "$TESTS_TOP/tests/integration/seccomp-docker17.json" true
+	check_profile_runs
+}
+
+@test "seccomp: a minimal allow-list without noNewPrivileges, as a non-root user" {
+	minimal_profile false
+	cfg '.process.user = {uid: 1000, gid: 1000}'
+	check_profile_runs
+}
+
+@test "seccomp: a minimal allow-list with noNewPrivileges" {
+	minimal_profile true
+	check_profile_runs
+}
+
+@test "seccomp: syscalls above the highest one a profile names get ENOSYS, the rest the default action" {
+	minimal_profile true
+	cfg '.linux.seccomp.defaultErrnoRet = 13 |
+		.linux.seccomp.syscalls += [{names: ["close_range"], action: "SCMP_ACT_ERRNO", errnoRet: 42}]'
+	# close_range (436) is named; openat2 (437) and 1000 are above it; mount (165) is below
+	run run_ctr sh -c 'sysc 436 3 3 0; sysc 437 0 0 0 0; sysc 1000; sysc mount 0 0 0 0 0'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "errno 42" ]
+	[ "${lines[1]}" = "errno 38" ]
+	[ "${lines[2]}" = "errno 38" ]
+	[ "${lines[3]}" = "errno 13" ]
+}
+
+@test "seccomp: a profile repeating its rules 100 times compiles in well under a second, same filter" {
+	cfg '.linux.seccomp.syscalls as $s | .linux.seccomp.syscalls = [range(100) as $i | $s[]]'
+	local t0 t1
+	t0=$(date +%s%N)
+	set_args sh -c 'sysc unshare 0x10000000; sysc 435 0 0; sysc getppid; sysc mount 0 0 0 0 0'
+	run timeout 60 "$BERTH" --root "$ROOT" run --bundle "$BUNDLE" "$CID"
+	t1=$(date +%s%N)
+	echo "$output; $(((t1 - t0) / 1000000)) ms"
+	[ "$status" -eq 0 ]
+	[ $(((t1 - t0) / 1000000)) -lt 1000 ]
+	[ "${lines[0]}" = "errno 1" ]
+	[ "${lines[1]}" = "errno 38" ]
+	[[ "${lines[2]}" == "ok "* ]]
+	[ "${lines[3]}" = "errno 1" ]
+}

@@ -1,6 +1,8 @@
 /* Call one syscall and print the outcome: `sysc NAME|NR [ARG...]` prints "ok RET" or "errno N".
- * `sysc ptrace-parent` tries PTRACE_ATTACH on the parent (not our child). Static, for the rootfs. */
+ * `sysc ptrace-parent` tries PTRACE_ATTACH on the parent (not our child); `sysc thread` starts a
+ * thread through libc (clone3 first, clone when that says ENOSYS). Static, for the rootfs. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +30,11 @@ static const struct {
 	{ "getpid", SYS_getpid },
 };
 
+static void *thread_main(void *arg)
+{
+	return arg;
+}
+
 int main(int argc, char **argv)
 {
 	long nr = -1, a[6] = { 0 }, r;
@@ -35,6 +42,16 @@ int main(int argc, char **argv)
 	if (argc < 2) {
 		fprintf(stderr, "usage: sysc NAME|NR [ARG...] | sysc ptrace-parent\n");
 		return 2;
+	}
+	if (strcmp(argv[1], "thread") == 0) {
+		pthread_t t;
+		void *ret = NULL;
+
+		r = pthread_create(&t, NULL, thread_main, argv);
+		if (r == 0)
+			r = pthread_join(t, &ret);
+		printf(r ? "thread errno %ld\n" : "thread ok\n", r);
+		return 0;
 	}
 	if (strcmp(argv[1], "ptrace-parent") == 0) {
 		r = ptrace(PTRACE_ATTACH, getppid(), 0, 0);
