@@ -347,3 +347,35 @@ with_host_fds() {
 		[ ! -e "$ROOT/$CID-$n" ] || rt delete --force "$CID-$n"
 	done
 }
+
+@test "hostile: \\u0000 in a config.json string is refused, never cut short (CAP_SYS_ADMIN\\u0000junk)" {
+	cfg '.process.capabilities = {bounding: ["CAP_SYS_ADMIN\u0000junk"], effective: ["CAP_SYS_ADMIN\u0000junk"],
+		permitted: ["CAP_SYS_ADMIN\u0000junk"]}'
+	run run_ctr sh -c 'grep CapEff /proc/self/status'
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'process.capabilities.bounding[0]: the string holds a NUL character'* ]]
+	[[ "$output" != *CapEff* ]]
+	[ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+}
+
+@test "hostile: \\u0000 in a mount destination is refused (/mnt\\u0000/../../x)" {
+	cfg '.mounts += [{destination: "/mnt\u0000/../../x", type: "tmpfs", source: "tmpfs"}]'
+	run run_ctr sh -c 'stat -f -c %T /mnt'
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'destination: the string holds a NUL character'* ]]
+	[[ "$output" != tmpfs ]]
+}
+
+@test "hostile: \\u0000 in an exec --process document is refused" {
+	set_args sleep 100
+	run_detached
+	printf '%s\n' '{"args": ["sh", "-c", "echo ran\u0000; id"], "cwd": "/", "user": {"uid": 0, "gid": 0}}' \
+		>"$BATS_TEST_TMPDIR/process.json"
+	run rt exec --process "$BATS_TEST_TMPDIR/process.json" "$CID"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'process.json: process.args[2]: the string holds a NUL character'* ]]
+	[[ "$output" != *ran* ]]
+}
