@@ -616,12 +616,16 @@ static int mount_one(struct rootfs_ctx *ctx, const struct spec_mount *m, struct 
 			target = file_target(ctx->rootfd, m->destination, err);
 		if (target < 0)
 			return target;
+		if ((r = rootfs_check_proc_target(ctx, m, target, src, err)) < 0)
+			return r;
 		mnt = mount_bind(ctx, m, src, target, err);
 	} else {
 		if (!m->type)
 			return error_set(err, EINVAL, "no filesystem type");
 		if ((target = rootfs_mkdir_in_root(ctx->rootfd, m->destination, 0755, err)) < 0)
 			return target;
+		if ((r = rootfs_check_proc_target(ctx, m, target, -1, err)) < 0)
+			return r;
 		if (is_type(m, "cgroup"))
 			mnt = mount_cgroup(ctx, m, m->destination, target, err);
 		else

@@ -34,6 +34,16 @@ int rootfs_finish(struct rootfs_ctx *ctx, struct error *err);
  * /dev/console as a regular file if needed and refusing anything that is not ours to mount over. */
 int rootfs_mount_console(int pty_slave_fd, struct error *err);
 
+/* Mounts inside /proc (runc's rule, stricter for binds): dest == "/proc" takes only a proc mount, or
+ * without a new pid namespace a bind of a procfs root (src_fd, -1 when not open yet); below /proc (or
+ * on_procfs, any procfs) only the lxcfs and CRIU files. dest is the path inside the root. */
+int rootfs_check_proc_dest(const struct spec *spec, const struct spec_mount *m, const char *dest, bool on_procfs,
+			   int src_fd, struct error *err);
+
+/* The same, on the resolved destination target_fd: its real path in the root and its filesystem. */
+int rootfs_check_proc_target(const struct rootfs_ctx *ctx, const struct spec_mount *m, int target_fd, int src_fd,
+			     struct error *err);
+
 /* Safe path resolution inside a root directory (rootfd), never following a symlink out of it:
  * openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS). Returns an fd or a negative errno with err set. */
 int rootfs_open_in_root(int rootfd, const char *path, int flags, mode_t mode, struct error *err);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rootfs/rootfs.h"
 #include "runtime/container_internal.h"
 
 struct sysctl_owner {
@@ -38,6 +39,18 @@ static int validate_sysctls(const struct spec_linux *lx, struct error *err)
 		if (!lx->namespaces[owner->ns].present || lx->namespaces[owner->ns].path)
 			return error_set(err, EPERM, "linux.sysctl: \"%s\" needs a new %s namespace", key,
 					 spec_ns_name(owner->ns));
+	}
+	return 0;
+}
+
+/* The plain case early; rootfs/ checks again on the destination as resolved in the root (symlinks). */
+static int validate_mounts(const struct spec *spec, struct error *err)
+{
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		const struct spec_mount *m = &spec->mounts[i];
+
+		if (rootfs_check_proc_dest(spec, m, m->destination, false, -1, err) < 0)
+			return error_prefix(err, "mounts[%zu]", i);
 	}
 	return 0;
 }
@@ -90,7 +103,7 @@ int container_validate_spec(const struct spec *spec, const struct container_opts
 	if (lx->namespaces[SPEC_NS_USER].present && !lx->namespaces[SPEC_NS_USER].path &&
 	    (!lx->n_uid_mappings || !lx->n_gid_mappings))
 		return error_set(err, EINVAL, "linux.uidMappings: a new user namespace needs uid and gid mappings");
-	if (validate_lsm(spec, err) < 0)
+	if (validate_lsm(spec, err) < 0 || validate_mounts(spec, err) < 0)
 		return -err->errnum;
 	return validate_sysctls(lx, err);
 }

@@ -379,3 +379,66 @@ with_host_fds() {
 	[[ "$output" == *'process.json: process.args[2]: the string holds a NUL character'* ]]
 	[[ "$output" != *ran* ]]
 }
+
+# Append a mount (JSON) and print its index: i=$(add_mount '{...}')
+add_mount() {
+	jq '.mounts | length' "$BUNDLE/config.json"
+	cfg --argjson m "$1" '.mounts += [$m]'
+}
+
+@test "hostile: a bind over /proc/sys/kernel/core_pattern is refused, naming the mount" {
+	local i
+	echo '|/tmp/x' >"$BATS_TEST_TMPDIR/pattern"
+	i=$(add_mount "{\"destination\": \"/proc/sys/kernel/core_pattern\", \"type\": \"bind\",
+		\"source\": \"$BATS_TEST_TMPDIR/pattern\", \"options\": [\"bind\"]}")
+	run run_ctr cat /proc/sys/kernel/core_pattern
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"mounts[$i]"*"/proc/sys/kernel/core_pattern is inside /proc"* ]]
+	[[ "$output" != *'|/tmp/x'* ]]
+	[ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+}
+
+@test "hostile: a tmpfs over /proc/sys is refused, naming the mount" {
+	local i
+	i=$(add_mount '{"destination": "/proc/sys", "type": "tmpfs", "source": "tmpfs"}')
+	run run_ctr stat -f -c %T /proc/sys
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"mounts[$i]"*"/proc/sys is inside /proc"* ]]
+	[[ "$output" != tmpfs ]]
+}
+
+@test "hostile: the host's /proc bound over /proc is refused with a new pid namespace" {
+	local i
+	i=$(add_mount '{"destination": "/proc", "type": "bind", "source": "/proc", "options": ["rbind"]}')
+	run run_ctr sh -c 'ls /proc | grep -c "^[0-9]"'
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"mounts[$i]"*"/proc is inside /proc"* ]]
+	# and a tmpfs in place of procfs is no better
+	cfg '.mounts |= map(select(.destination != "/proc"))'
+	i=$(add_mount '{"destination": "/proc", "type": "tmpfs", "source": "tmpfs"}')
+	run run_ctr true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"mounts[$i]"*"only a proc mount may cover /proc"* ]]
+}
+
+@test "hostile: a symlink to /proc in the image does not carry a mount into /proc" {
+	local i j
+	ln -s /proc "$BUNDLE/rootfs/mydir"
+	ln -s ../proc/sys/kernel "$BUNDLE/rootfs/mykernel"
+	echo '|/tmp/x' >"$BATS_TEST_TMPDIR/pattern"
+	i=$(add_mount '{"destination": "/mydir/sys", "type": "tmpfs", "source": "tmpfs"}')
+	run run_ctr stat -f -c %T /proc/sys
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"mounts[$i] (/mydir/sys)"*"/proc/sys is inside /proc"* ]]
+	cfg '.mounts |= map(select(.destination != "/mydir/sys"))'
+	j=$(add_mount "{\"destination\": \"/mykernel/core_pattern\", \"type\": \"bind\",
+		\"source\": \"$BATS_TEST_TMPDIR/pattern\", \"options\": [\"bind\"]}")
+	run run_ctr cat /proc/sys/kernel/core_pattern
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"mounts[$j] (/mykernel/core_pattern)"*"/proc/sys/kernel/core_pattern is inside /proc"* ]]
+}

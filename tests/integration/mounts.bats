@@ -393,3 +393,17 @@ idmap_add() {
 	[[ "$output" != *bundle* ]]
 	[[ "$output" != *config.json* ]]
 }
+
+@test "mounts: lxcfs-style binds onto /proc/cpuinfo, /proc/meminfo, /proc/uptime and /proc/loadavg work" {
+	local f
+	for f in cpuinfo meminfo uptime loadavg; do echo "fake $f" >"$BATS_TEST_TMPDIR/$f"; done
+	cfg --arg d "$BATS_TEST_TMPDIR" '.mounts += [
+		{destination: "/proc/cpuinfo", type: "bind", source: "\($d)/cpuinfo", options: ["bind", "ro"]},
+		{destination: "/proc/meminfo", type: "bind", source: "\($d)/meminfo", options: ["bind", "ro"]},
+		{destination: "/proc/uptime", type: "bind", source: "\($d)/uptime", options: ["bind", "ro"]},
+		{destination: "/proc/loadavg", source: "\($d)/loadavg", options: ["rbind"]}]'
+	run run_ctr cat /proc/cpuinfo /proc/meminfo /proc/uptime /proc/loadavg
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "fake cpuinfo"$'\n'"fake meminfo"$'\n'"fake uptime"$'\n'"fake loadavg" ]
+}

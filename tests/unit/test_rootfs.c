@@ -728,6 +728,40 @@ START_TEST(console_refuses_dir_and_fifo)
 }
 END_TEST
 
+static const struct {
+	const char *dest, *type;
+	bool bind, pidns, ok;
+} proc_dests[] = {
+	{ "/proc", "proc", false, true, true },
+	{ "/proc", "tmpfs", false, true, false },
+	{ "/proc", "bind", true, true, false },	  /* another pid namespace's processes */
+	{ "/proc", "bind", true, false, true },	  /* the source is checked at mount time */
+	{ "/proc/sys", "tmpfs", false, false, false },
+	{ "/proc/sys/kernel/core_pattern", "bind", true, false, false },
+	{ "/proc/self/attr", "tmpfs", false, false, false },
+	{ "/proc/cpuinfo", "bind", true, true, true },
+	{ "/proc/sys/kernel/ns_last_pid", "bind", true, true, true },
+	{ "/proc/net/dev", "bind", true, true, true },
+	{ "/procfs", "tmpfs", false, true, true },
+	{ "/tmp/proc", "tmpfs", false, true, true },
+};
+
+START_TEST(proc_destinations)
+{
+	struct spec spec = { 0 };
+	struct spec_mount m = { .type = (char *)proc_dests[_i].type, .opts.bind = proc_dests[_i].bind };
+	struct error err = { 0 };
+	int r;
+
+	spec.linux_.namespaces[SPEC_NS_PID].present = proc_dests[_i].pidns;
+	r = rootfs_check_proc_dest(&spec, &m, proc_dests[_i].dest, false, -1, &err);
+	ck_assert_msg((r == 0) == proc_dests[_i].ok, "%s (%s): %d %s", proc_dests[_i].dest, proc_dests[_i].type, r,
+		      err.msg);
+	if (r < 0)
+		ck_assert_msg(strstr(err.msg, "is inside /proc"), "%s", err.msg);
+}
+END_TEST
+
 static Suite *rootfs_suite(void)
 {
 	Suite *s = suite_create("rootfs");
@@ -736,6 +770,7 @@ static Suite *rootfs_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, prepare_mounts_and_devices);
 	tcase_add_test(tc, mount_errors_name_the_mount);
+	tcase_add_loop_test(tc, proc_destinations, 0, (int)ARRAY_SIZE(proc_dests));
 	tcase_add_loop_test(tc, hostile_dev_symlink, 0, 2);
 	tcase_add_test(tc, hostile_dev_symlink_host_path);
 	tcase_add_test(tc, hostile_mount_destination_symlink);
