@@ -416,7 +416,7 @@ static int mount_fs(const struct rootfs_ctx *ctx, const struct spec_mount *m, co
 }
 
 /* Host cgroup v1 mountinfo lookup: the mount point of the hierarchy with exactly these controllers. */
-static void unescape(char *s)
+void rootfs_unescape_mount_field(char *s)
 {
 	char *w = s;
 
@@ -474,8 +474,8 @@ static bool find_cgroup_mount(char *mountinfo, const char *fstype, const char *c
 			continue;
 		*root = xstrdup(f[3]);
 		*mnt = xstrdup(f[4]);
-		unescape(*root);
-		unescape(*mnt);
+		rootfs_unescape_mount_field(*root);
+		rootfs_unescape_mount_field(*mnt);
 		return true;
 	}
 	return false;

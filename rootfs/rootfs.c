@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "rootfs/dev.h"
@@ -22,16 +23,41 @@ void rootfs_ctx_release(struct rootfs_ctx *ctx)
 	ctx->rootfd = ctx->devnull_fd = -1;
 }
 
+/* The mount holding the rootfs becomes a slave before the root is bound onto itself: the bind and every
+ * mount below it reach no peer outside (a shared host mount would show them all), yet still receive. */
+static int isolate_rootfs_mount(const char *rootfs, struct error *err)
+{
+	struct mount_attr slave = { .propagation = MS_SLAVE };
+	cleanup_free char *point = NULL;
+	cleanup_close int fd = -1;
+	struct statx stx, at;
+
+	if (statx(AT_FDCWD, rootfs, 0, STATX_MNT_ID, &stx) < 0 || !(stx.stx_mask & STATX_MNT_ID))
+		return error_sys(err, "statx %s", rootfs);
+	if (!(point = rootfs_mount_point(stx.stx_mnt_id, false)))
+		return error_set(err, ENOENT, "find the mount holding %s", rootfs);
+	if ((fd = open(point, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return error_sys(err, "open the mount point %s", point);
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &at) < 0 || at.stx_mnt_id != stx.stx_mnt_id)
+		return error_set(err, EBUSY, "the mount holding %s is covered at %s", rootfs, point);
+	if (mount_setattr(fd, "", AT_EMPTY_PATH, &slave, sizeof(slave)) < 0)
+		return error_sys(err, "make the mount %s a slave", point);
+	return 0;
+}
+
 int rootfs_prepare(struct rootfs_ctx *ctx, struct error *err)
 {
 	unsigned long propagation = ctx->spec->linux_.rootfs_propagation;
 	int r;
 
-	/* nothing we mount from here on may propagate back to the host */
-	if (!propagation)
+	/* nothing we mount from here on may propagate back to the host; an unbindable root could not be
+	 * bound onto itself: rootfs_finish applies that one after pivot_root */
+	if (!propagation || (propagation & MS_UNBINDABLE))
 		propagation = MS_REC | MS_SLAVE;
 	if (mount(NULL, "/", NULL, propagation, NULL) < 0)
 		return error_sys(err, "set the propagation of /");
+	if ((r = isolate_rootfs_mount(ctx->rootfs, err)) < 0)
+		return r;
 	/* pivot_root wants the new root to be a mount point */
 	if (mount(ctx->rootfs, ctx->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return error_sys(err, "bind %s onto itself", ctx->rootfs);

@@ -407,3 +407,51 @@ idmap_add() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "fake cpuinfo"$'\n'"fake meminfo"$'\n'"fake uptime"$'\n'"fake loadavg" ]
 }
+
+# Run the runtime in a private mount namespace where the rootfs is a shared mount point of its own.
+run_with_shared_rootfs() {
+	run unshare -m --propagation private sh -c '
+		mount --bind "$1" "$1" && mount --make-shared "$1" || exit 99
+		shift; exec "$@"' sh "$BUNDLE/rootfs" "$BERTH" --root "$ROOT" run --bundle "$BUNDLE" "$CID"
+}
+
+@test "linux.rootfsPropagation: slave of a shared rootfs -> / is master:N, not shared" {
+	cfg '.linux.rootfsPropagation = "slave"'
+	set_args sh -c "$MI"' mi / optional'
+	run_with_shared_rootfs
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *master:[0-9]* ]]
+	[[ "$output" != *shared:* ]]
+}
+
+@test "linux.rootfsPropagation: unbindable -> / is unbindable, the mounts below work" {
+	cfg '.linux.rootfsPropagation = "unbindable"'
+	set_args sh -c "$MI"' mi / optional; mi /proc fstype; echo x >/dev/shm/w && cat /dev/shm/w'
+	run_with_shared_rootfs
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *unbindable* ]]
+	[[ "${lines[0]}" != *shared:* ]]
+	[ "${lines[1]}" = proc ]
+	[ "${lines[2]}" = x ]
+	cfg '.linux.rootfsPropagation = "runbindable"'
+	run run_ctr sh -c "$MI"' mi / optional; mi /dev optional'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *unbindable* ]]
+	[[ "${lines[1]}" == *unbindable* ]]
+}
+
+@test "linux.rootfsPropagation: rshared on a shared host mount leaks no mount to the host" {
+	cfg '.linux.rootfsPropagation = "rshared"'
+	set_args sleep 100
+	run unshare -m --propagation private sh -c '
+		mount --bind "$1" "$1" && mount --make-shared "$1" || exit 99
+		"$2" --root "$3" create --bundle "$1" "$4" </dev/null >/dev/null 2>&1 3>&- || exit 98
+		awk -v d="$1/rootfs" '\''index($5, d) == 1 { print "LEAK " $5 }'\'' /proc/self/mountinfo
+		"$2" --root "$3" delete --force "$4"' sh "$BUNDLE" "$BERTH" "$ROOT" "$CID"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *LEAK* ]]
+}
