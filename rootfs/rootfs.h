@@ -51,4 +51,8 @@ int rootfs_open_in_root(int rootfd, const char *path, int flags, mode_t mode, st
 /* mkdir -p of path inside rootfd; returns an O_PATH|O_DIRECTORY fd of the last directory. */
 int rootfs_mkdir_in_root(int rootfd, const char *path, mode_t mode, struct error *err);
 
+/* The O_PATH fd of path inside rootfd; when missing, an empty file of mode made there, its parent
+ * directories too, and through a dangling symlink what it points to (inside the root, as runc and crun). */
+int rootfs_create_file_in_root(int rootfd, const char *path, mode_t mode, struct error *err);
+
 #endif

@@ -442,3 +442,23 @@ add_mount() {
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"mounts[$j] (/mykernel/core_pattern)"*"/proc/sys/kernel/core_pattern is inside /proc"* ]]
 }
+
+@test "hostile: a dangling symlink destination climbing out (/x -> ../../../../tmp/evil) is created inside" {
+	local evil=/tmp/berth-h5-evil-$$-$RANDOM
+	ln -s "../../../../../../../..$evil" "$BUNDLE/rootfs/x"
+	ln -s "../../../../../../../..$evil-file" "$BUNDLE/rootfs/y"
+	ln -s "$evil-abs/f" "$BUNDLE/rootfs/z"
+	echo planted >"$BATS_TEST_TMPDIR/src"
+	cfg --arg s "$BATS_TEST_TMPDIR/src" '.mounts += [{destination: "/x", type: "tmpfs", source: "tmpfs"},
+		{destination: "/y", type: "bind", source: $s, options: ["bind"]},
+		{destination: "/z", type: "bind", source: $s, options: ["bind"]}]'
+	run run_ctr sh -c "stat -f -c %T $evil; cat $evil-file $evil-abs/f"
+	echo "$output"
+	[ ! -e "$evil" ]
+	[ ! -e "$evil-file" ]
+	[ ! -e "$evil-abs" ]
+	[ "$status" -eq 0 ]
+	[ "$output" = "tmpfs"$'\n'"planted"$'\n'"planted" ]
+	[ -d "$BUNDLE/rootfs$evil" ]
+	[ -f "$BUNDLE/rootfs$evil-file" ]
+}

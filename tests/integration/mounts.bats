@@ -455,3 +455,40 @@ run_with_shared_rootfs() {
 	[ "$status" -eq 0 ]
 	[[ "$output" != *LEAK* ]]
 }
+
+# --- destinations -----------------------------------------------------------------------------------
+
+@test "mounts: a destination that is a dangling symlink gets what it points to created inside the root" {
+	ln -s /h5/data/dir "$BUNDLE/rootfs/h5-abs"
+	ln -s h5-data2/sub/f "$BUNDLE/rootfs/h5-rel"
+	mnt_add '{destination: "/h5-abs", type: "tmpfs", source: "tmpfs"}'
+	bind_add /h5-rel '["bind"]' "$HOSTDIR/file"
+	run run_ctr sh -c 'stat -f -c %T /h5/data/dir; cat /h5-data2/sub/f; cat /h5-rel; readlink /h5-abs'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = tmpfs ]
+	[ "${lines[1]}" = from-host ]
+	[ "${lines[2]}" = from-host ]
+	[ "${lines[3]}" = /h5/data/dir ]
+	[ -d "$BUNDLE/rootfs/h5/data/dir" ]
+	[ -f "$BUNDLE/rootfs/h5-data2/sub/f" ]
+}
+
+@test "mounts: a tmpfs without mode= keeps the mode of the directory it covers (as runc)" {
+	mkdir -p "$BUNDLE/rootfs/h5m/private" "$BUNDLE/rootfs/h5m/sticky"
+	chmod 0700 "$BUNDLE/rootfs/h5m/private"
+	chmod 1750 "$BUNDLE/rootfs/h5m/sticky"
+	mnt_add '{destination: "/h5m/private", type: "tmpfs", source: "tmpfs", options: ["size=1m"]},
+		{destination: "/h5m/sticky", type: "tmpfs", source: "tmpfs"},
+		{destination: "/h5m/given", type: "tmpfs", source: "tmpfs", options: ["mode=0710"]},
+		{destination: "/h5m/new", type: "tmpfs", source: "tmpfs"}'
+	mkdir -p "$BUNDLE/rootfs/h5m/given"
+	run run_ctr sh -c 'for d in private sticky given new; do stat -c "$d %a" /h5m/$d; stat -f -c %T /h5m/$d; done'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "private 700" ]
+	[ "${lines[1]}" = tmpfs ]
+	[ "${lines[2]}" = "sticky 1750" ]
+	[ "${lines[4]}" = "given 710" ]
+	[ "${lines[6]}" = "new 1777" ]
+}
