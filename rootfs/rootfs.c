@@ -13,14 +13,15 @@
 
 void rootfs_ctx_init(struct rootfs_ctx *ctx, const struct spec *spec, const char *rootfs)
 {
-	*ctx = (struct rootfs_ctx){ .spec = spec, .rootfs = rootfs, .rootfd = -1, .devnull_fd = -1 };
+	*ctx = (struct rootfs_ctx){ .spec = spec, .rootfs = rootfs, .rootfd = -1, .devnull_fd = -1, .dev_fd = -1 };
 }
 
 void rootfs_ctx_release(struct rootfs_ctx *ctx)
 {
 	close_quietly(ctx->rootfd);
 	close_quietly(ctx->devnull_fd);
-	ctx->rootfd = ctx->devnull_fd = -1;
+	close_quietly(ctx->dev_fd);
+	ctx->rootfd = ctx->devnull_fd = ctx->dev_fd = -1;
 }
 
 /* The mount holding the rootfs becomes a slave before the root is bound onto itself: the bind and every
@@ -67,7 +68,10 @@ int rootfs_prepare(struct rootfs_ctx *ctx, struct error *err)
 		return error_sys(err, "open %s", ctx->rootfs);
 	if ((r = rootfs_mount_all(ctx, err)) < 0)
 		return r;
-	if ((r = rootfs_dev_setup(ctx, err)) < 0)
+	r = rootfs_dev_setup(ctx, err);
+	close_quietly(ctx->dev_fd);
+	ctx->dev_fd = -1;
+	if (r < 0)
 		return error_prefix(err, "/dev");
 	close_quietly(ctx->devnull_fd);
 	ctx->devnull_fd = -1;

@@ -11,13 +11,20 @@ struct rootfs_ctx {
 	const struct spec *spec;
 	const char *rootfs;	/* absolute host path of the root filesystem */
 	bool no_pivot;		/* --no-pivot: MS_MOVE + chroot instead of pivot_root */
-	bool in_userns;		/* a new user namespace: devices are bind-mounted from the host, not mknod'ed */
+	bool in_userns;		/* a user namespace: devices are bind mounts of private nodes, not mknod'ed */
 	int rootfd;		/* O_PATH fd of the root once rootfs_prepare() opened it; -1 before */
 	int devnull_fd;		/* O_PATH fd of a verified 1:3 char device, opened before pivot, for maskedPaths */
+	int dev_fd;		/* in a user namespace: rootfs_dev_make_private's nodes (taken over), else -1 */
 };
 
 void rootfs_ctx_init(struct rootfs_ctx *ctx, const struct spec *spec, const char *rootfs);
 void rootfs_ctx_release(struct rootfs_ctx *ctx);
+
+/* Run by berth before clone, for a container with a user namespace (where mknod is refused): each
+ * default and linux.devices node made with its numbers, mode and owner (mapped to host ids) on a
+ * detached tmpfs no path reaches; *out its fd (the init's rootfs_ctx.dev_fd), -1 when not needed or
+ * when berth itself may not mknod (the init then binds the host's nodes, unchanged). */
+int rootfs_dev_make_private(const struct spec *spec, int *out, struct error *err);
 
 /* Step 1, before the createRuntime/createContainer hooks: rootfsPropagation, bind the root onto
  * itself, every spec mount (destinations resolved inside the root, mounted by fd), /dev with the

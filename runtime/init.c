@@ -378,6 +378,7 @@ static int setup_before_start(struct init_state *s, struct error *err)
 	rootfs_ctx_init(&s->rootfs, spec, s->a->rootfs);
 	s->rootfs.no_pivot = s->a->no_pivot;
 	s->rootfs.in_userns = spec->linux_.namespaces[SPEC_NS_USER].present;
+	s->rootfs.dev_fd = s->a->dev_fd;
 	if ((r = rootfs_prepare(&s->rootfs, err)) < 0)
 		return error_prefix(err, "rootfs");
 	if ((r = sync_hooks(s, err)) < 0)
