@@ -106,7 +106,7 @@ int rootfs_dev_make_private(const struct spec *spec, int *out, struct error *err
 	int r;
 
 	*out = -1;
-	if (!lx->namespaces[SPEC_NS_USER].present || dev_is_bound(spec))
+	if (!lx->namespaces[SPEC_NS_USER].present || !lx->namespaces[SPEC_NS_MOUNT].present || dev_is_bound(spec))
 		return 0;
 	if (lx->namespaces[SPEC_NS_USER].path) {
 		for (size_t i = 0; i < lx->n_devices; i++)
@@ -264,7 +264,8 @@ int rootfs_dev_setup(struct rootfs_ctx *ctx, struct error *err)
 	const struct spec *spec = ctx->spec;
 	int r;
 
-	if (dev_is_bound(spec))
+	/* without a mount namespace of its own the image's /dev is the container's, untouched */
+	if (dev_is_bound(spec) || ctx->host_mounts)
 		return 0;
 	for (size_t i = 0; i < ARRAY_SIZE(default_devices); i++) {
 		char key[32];

@@ -63,7 +63,11 @@ int rootfs_pivot(struct rootfs_ctx *ctx, struct error *err)
 {
 	if (fchdir(ctx->rootfd) < 0)
 		return error_sys(err, "chdir %s", ctx->rootfs);
-	if (ctx->no_pivot) {
+	if (ctx->host_mounts) {
+		/* pivot_root would move the root of every process of the host: only this one is confined */
+		if (chroot(".") < 0)
+			return error_sys(err, "chroot %s", ctx->rootfs);
+	} else if (ctx->no_pivot) {
 		if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
 			return error_sys(err, "move %s onto /", ctx->rootfs);
 		if (chroot(".") < 0)

@@ -13,7 +13,8 @@
 
 void rootfs_ctx_init(struct rootfs_ctx *ctx, const struct spec *spec, const char *rootfs)
 {
-	*ctx = (struct rootfs_ctx){ .spec = spec, .rootfs = rootfs, .rootfd = -1, .devnull_fd = -1, .dev_fd = -1 };
+	*ctx = (struct rootfs_ctx){ .spec = spec, .rootfs = rootfs, .rootfd = -1, .devnull_fd = -1, .dev_fd = -1,
+				    .host_mounts = !spec->linux_.namespaces[SPEC_NS_MOUNT].present };
 }
 
 void rootfs_ctx_release(struct rootfs_ctx *ctx)
@@ -51,6 +52,13 @@ int rootfs_prepare(struct rootfs_ctx *ctx, struct error *err)
 	unsigned long propagation = ctx->spec->linux_.rootfs_propagation;
 	int r;
 
+	/* the host's mount namespace: mount nothing (validation refused what would need it), chroot later */
+	if (ctx->host_mounts) {
+		close_quietly(ctx->rootfd);
+		if ((ctx->rootfd = open(ctx->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+			return error_sys(err, "open %s", ctx->rootfs);
+		return 0;
+	}
 	/* nothing we mount from here on may propagate back to the host; an unbindable root could not be
 	 * bound onto itself: rootfs_finish applies that one after pivot_root */
 	if (!propagation || (propagation & MS_UNBINDABLE))

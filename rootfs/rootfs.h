@@ -15,6 +15,7 @@ struct rootfs_ctx {
 	int rootfd;		/* O_PATH fd of the root once rootfs_prepare() opened it; -1 before */
 	int devnull_fd;		/* O_PATH fd of a verified 1:3 char device, opened before pivot, for maskedPaths */
 	int dev_fd;		/* in a user namespace: rootfs_dev_make_private's nodes (taken over), else -1 */
+	bool host_mounts;	/* no mount namespace of its own: nothing is mounted, the root is chroot'ed */
 };
 
 void rootfs_ctx_init(struct rootfs_ctx *ctx, const struct spec *spec, const char *rootfs);

@@ -235,7 +235,7 @@ static int setup_terminal(struct init_state *s, struct error *err)
 				  sizeof(name), err);
 	if (r < 0)
 		return r;
-	r = rootfs_mount_console(slave, err);
+	r = s->rootfs.host_mounts ? 0 : rootfs_mount_console(slave, err);
 	if (r < 0)
 		return r;
 	return terminal_hand_over(&s->a->console_fd, master, slave, name, err);

@@ -28,6 +28,7 @@ static const char *const proc_ns_name[SPEC_NS_COUNT] = {
 	[SPEC_NS_NETWORK] = "net",
 	[SPEC_NS_IPC] = "ipc",
 	[SPEC_NS_UTS] = "uts",
+	[SPEC_NS_MOUNT] = "mnt",
 };
 
 /* A namespace joined by path is the host's when it is berth's own, by device and inode (as runc). */
@@ -82,6 +83,40 @@ static int validate_sysctls(const struct spec *spec, struct error *err)
 	return 0;
 }
 
+/* A mount namespace joined by path is used as it is; none at all means the host's, where nothing may
+ * be mounted or changed: the root is entered by chroot only. */
+static int validate_mount_ns(const struct spec *spec, struct error *err)
+{
+	const struct spec_linux *lx = &spec->linux_;
+	const struct spec_namespace *ns = &lx->namespaces[SPEC_NS_MOUNT];
+	static const char need[] = "needs a mount namespace of the container's own (it would change the host's)";
+	bool own = false;
+
+	if (ns->present && ns->path) {
+		if (joins_own_ns(ns, SPEC_NS_MOUNT, &own, err) < 0)
+			return -err->errnum;
+		if (own)
+			return error_set(err, EINVAL, "linux.namespaces: the mount namespace %s is the host's own: "
+					 "leave \"mount\" out of linux.namespaces to share it", ns->path);
+		return 0;
+	}
+	if (ns->present)
+		return 0;
+	if (spec->n_mounts)
+		return error_set(err, EINVAL, "mounts[0] (%s): %s", spec->mounts[0].destination, need);
+	if (lx->masked_paths && lx->masked_paths[0])
+		return error_set(err, EINVAL, "linux.maskedPaths: %s", need);
+	if (lx->readonly_paths && lx->readonly_paths[0])
+		return error_set(err, EINVAL, "linux.readonlyPaths: %s", need);
+	if (spec->root_readonly)
+		return error_set(err, EINVAL, "root.readonly: %s", need);
+	if (lx->rootfs_propagation)
+		return error_set(err, EINVAL, "linux.rootfsPropagation: %s", need);
+	if (lx->n_devices)
+		return error_set(err, EINVAL, "linux.devices: %s", need);
+	return 0;
+}
+
 /* The plain case early; rootfs/ checks again on the destination as resolved in the root (symlinks). */
 static int validate_mounts(const struct spec *spec, struct error *err)
 {
@@ -125,8 +160,6 @@ int container_validate_spec(const struct spec *spec, const struct container_opts
 
 	if (!spec->has_process)
 		return error_set(err, EINVAL, "process: required to create a container");
-	if (!lx->namespaces[SPEC_NS_MOUNT].present || lx->namespaces[SPEC_NS_MOUNT].path)
-		return error_set(err, EINVAL, "linux.namespaces: a new mount namespace is required");
 	if (lx->has_intel_rdt)
 		return error_set(err, ENOTSUP, "linux.intelRdt: not supported");
 	if (lx->has_memory_policy)
@@ -142,7 +175,7 @@ int container_validate_spec(const struct spec *spec, const struct container_opts
 	if (lx->namespaces[SPEC_NS_USER].present && !lx->namespaces[SPEC_NS_USER].path &&
 	    (!lx->n_uid_mappings || !lx->n_gid_mappings))
 		return error_set(err, EINVAL, "linux.uidMappings: a new user namespace needs uid and gid mappings");
-	if (validate_lsm(spec, err) < 0 || validate_mounts(spec, err) < 0)
+	if (validate_lsm(spec, err) < 0 || validate_mount_ns(spec, err) < 0 || validate_mounts(spec, err) < 0)
 		return -err->errnum;
 	return validate_sysctls(spec, err);
 }

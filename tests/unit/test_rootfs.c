@@ -121,6 +121,8 @@ static void world_init_ns(struct world *w, bool userns)
 	ck_assert_int_eq(chdir(w->bundle), 0);
 	w->spec.mounts = w->mounts;
 	w->spec.linux_.devices = w->devices;
+	/* the test's own namespace stands for the container's; without it rootfs/ would mount nothing */
+	w->spec.linux_.namespaces[SPEC_NS_MOUNT].present = true;
 }
 
 static void world_init(struct world *w)
@@ -728,6 +730,46 @@ START_TEST(console_refuses_dir_and_fifo)
 }
 END_TEST
 
+static size_t count_mounts(int proc)
+{
+	cleanup_free char *info = NULL;
+	size_t n = 0;
+
+	ck_assert_int_eq(read_file_at(proc, "self/mountinfo", &info, NULL, 1 << 20), 0);
+	for (char *p = info; (p = strchr(p, '\n')); p++)
+		n++;
+	return n;
+}
+
+/* No mount namespace of the container's own: nothing mounted, the root entered by chroot. */
+START_TEST(host_mounts_only_chroot)
+{
+	struct world w = { 0 };
+	char buf[32] = "";
+	cleanup_close int proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	size_t before;
+	int fd;
+
+	world_init(&w);
+	w.spec.linux_.namespaces[SPEC_NS_MOUNT].present = false;
+	add_mount(&w, "/tmp", "tmpfs", "tmpfs", 0, NULL);
+	before = count_mounts(proc);
+	rootfs_ctx_init(&w.ctx, &w.spec, w.root);
+	ck_assert(w.ctx.host_mounts);
+	ck_assert_msg(rootfs_prepare(&w.ctx, &w.err) == 0, "%s", w.err.msg);
+	ck_assert_int_eq(count_mounts(proc), before);
+	ck_assert_msg(rootfs_pivot(&w.ctx, &w.err) == 0, "%s", w.err.msg);
+	ck_assert_msg(rootfs_finish(&w.ctx, &w.err) == 0, "%s", w.err.msg);
+	fd = open("/etc/hostname", O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_gt(read(fd, buf, sizeof(buf) - 1), 0);
+	close(fd);
+	ck_assert_str_eq(buf, "image\n");
+	ck_assert_int_ne(access("/dev/null", F_OK), 0);
+	rootfs_ctx_release(&w.ctx);
+}
+END_TEST
+
 static const struct {
 	const char *dest, *type;
 	bool bind, pidns, ok;
@@ -771,6 +813,7 @@ static Suite *rootfs_suite(void)
 	tcase_add_test(tc, prepare_mounts_and_devices);
 	tcase_add_test(tc, mount_errors_name_the_mount);
 	tcase_add_loop_test(tc, proc_destinations, 0, (int)ARRAY_SIZE(proc_dests));
+	tcase_add_test(tc, host_mounts_only_chroot);
 	tcase_add_loop_test(tc, hostile_dev_symlink, 0, 2);
 	tcase_add_test(tc, hostile_dev_symlink_host_path);
 	tcase_add_test(tc, hostile_mount_destination_symlink);
