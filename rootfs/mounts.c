@@ -343,8 +343,9 @@ static int tmpcopyup(int src, int mnt, struct error *err)
 
 	if (d < 0 || fstat(src, &st) < 0)
 		return error_sys(err, "tmpcopyup");
-	if (fchown(d, st.st_uid, st.st_gid) < 0 || fchmod(d, st.st_mode & 07777) < 0)
-		return error_sys(err, "tmpcopyup: chown/chmod the tmpfs root");
+	/* the mode is the tmpfs's own: mode=, else the covered directory's (tmpfs_data_keeping_mode) */
+	if (fchown(d, st.st_uid, st.st_gid) < 0)
+		return error_sys(err, "tmpcopyup: chown the tmpfs root");
 	return copy_tree(src, d, 0, err);
 }
 

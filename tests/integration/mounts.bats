@@ -492,3 +492,18 @@ run_with_shared_rootfs() {
 	[ "${lines[4]}" = "given 710" ]
 	[ "${lines[6]}" = "new 1777" ]
 }
+
+@test "mounts: tmpcopyup keeps an explicit mode=, a new directory gets tmpfs's 1777 (podman --tmpfs)" {
+	mkdir -p "$BUNDLE/rootfs/h5c/given"
+	echo image >"$BUNDLE/rootfs/h5c/given/f"
+	chmod 0700 "$BUNDLE/rootfs/h5c/given"
+	mnt_add '{destination: "/h5c/given", type: "tmpfs", source: "tmpfs", options: ["tmpcopyup", "mode=0750"]},
+		{destination: "/h5c/new", type: "tmpfs", source: "tmpfs", options: ["rw", "noexec", "nosuid", "nodev", "tmpcopyup"]}'
+	run run_ctr sh -c 'stat -c "%a" /h5c/given /h5c/new; cat /h5c/given/f; stat -f -c %T /h5c/new'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 750 ]
+	[ "${lines[1]}" = 1777 ]
+	[ "${lines[2]}" = image ]
+	[ "${lines[3]}" = tmpfs ]
+}
