@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -26,25 +27,37 @@ void rootfs_ctx_release(struct rootfs_ctx *ctx)
 }
 
 /* The mount holding the rootfs becomes a slave before the root is bound onto itself: the bind and every
- * mount below it reach no peer outside (a shared host mount would show them all), yet still receive. */
+ * mount below it reach no peer outside (a shared host mount would show them all), yet still receive.
+ * Its root is found by walking up with "..", by fd: no mountinfo path that another mount may cover. */
 static int isolate_rootfs_mount(const char *rootfs, struct error *err)
 {
 	struct mount_attr slave = { .propagation = MS_SLAVE };
-	cleanup_free char *point = NULL;
-	cleanup_close int fd = -1;
-	struct statx stx, at;
+	cleanup_close int cur = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct statx here, up;
+	bool at_root = false;
 
-	if (statx(AT_FDCWD, rootfs, 0, STATX_MNT_ID, &stx) < 0 || !(stx.stx_mask & STATX_MNT_ID))
+	if (cur < 0 || statx(cur, "", AT_EMPTY_PATH, STATX_MNT_ID | STATX_INO, &here) < 0 ||
+	    !(here.stx_mask & STATX_MNT_ID))
 		return error_sys(err, "statx %s", rootfs);
-	if (!(point = rootfs_mount_point(stx.stx_mnt_id, false)))
-		return error_set(err, ENOENT, "find the mount holding %s", rootfs);
-	if ((fd = open(point, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return error_sys(err, "open the mount point %s", point);
-	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &at) < 0 || at.stx_mnt_id != stx.stx_mnt_id)
-		return error_set(err, EBUSY, "the mount holding %s is covered at %s", rootfs, point);
-	if (mount_setattr(fd, "", AT_EMPTY_PATH, &slave, sizeof(slave)) < 0)
-		return error_sys(err, "make the mount %s a slave", point);
-	return 0;
+	for (int depth = 0; depth < PATH_MAX / 2; depth++) {
+		cleanup_close int parent = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+		if (parent < 0 || statx(parent, "", AT_EMPTY_PATH, STATX_MNT_ID | STATX_INO, &up) < 0)
+			return error_sys(err, "find the mount holding %s", rootfs);
+		at_root = up.stx_ino == here.stx_ino && up.stx_dev_major == here.stx_dev_major &&
+			  up.stx_dev_minor == here.stx_dev_minor;
+		if (at_root || up.stx_mnt_id != here.stx_mnt_id)
+			break;
+		close(cur);
+		cur = steal_fd(&parent);
+		here = up;
+	}
+	if (mount_setattr(cur, "", AT_EMPTY_PATH, &slave, sizeof(slave)) == 0)
+		return 0;
+	/* berth chrooted inside a mount: that mount's root is out of reach, and so are its peers' */
+	if (errno == EINVAL && at_root)
+		return 0;
+	return error_sys(err, "make the mount holding %s a slave", rootfs);
 }
 
 int rootfs_prepare(struct rootfs_ctx *ctx, struct error *err)
