@@ -149,13 +149,16 @@ static bool is_node(const struct stat *st, const struct spec_device *d)
 static int bind_node(int node, int parent, const char *name, const struct spec_device *d, struct error *err)
 {
 	cleanup_close int file = -1, target = -1;
+	struct stat st;
 	int r;
 
 	file = openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0600);
 	if (file < 0 && errno != EEXIST)
 		return error_sys(err, "create %s", d->path);
-	if ((target = openat(parent, name, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0)
+	if ((target = openat(parent, name, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0 || fstat(target, &st) < 0)
 		return error_sys(err, "open %s", d->path);
+	if (!S_ISREG(st.st_mode))
+		return error_set(err, EEXIST, "%s changed while being set up", d->path);
 	if ((r = rootfs_bind_fd(node, target, false, DEV_BIND_ATTR, err)) < 0)
 		return r;
 	close(r);
