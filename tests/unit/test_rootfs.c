@@ -443,6 +443,73 @@ START_TEST(userns_devices_are_bind_mounts)
 }
 END_TEST
 
+/* berth's private nodes: numbers, mode and the mapped owner; the host's /dev/null never changes. */
+START_TEST(userns_devices_are_private_nodes)
+{
+	struct world w = { 0 };
+	struct spec_id_mapping map = { .container_id = 0, .host_id = 100000, .size = 65536 };
+	struct stat host_before, host_after, st;
+	char type[64], opts[512];
+
+	world_init(&w);
+	ck_assert_int_eq(stat("/dev/null", &host_before), 0);
+	add_mount(&w, "/dev", "tmpfs", "tmpfs", MS_NOSUID, "mode=755");
+	w.spec.linux_.namespaces[SPEC_NS_USER].present = true;
+	w.spec.linux_.uid_mappings = w.spec.linux_.gid_mappings = &map;
+	w.spec.linux_.n_uid_mappings = w.spec.linux_.n_gid_mappings = 1;
+	w.devices[0] = (struct spec_device){ .path = "/dev/h6/none-on-host", .type = 'c', .major = 1, .minor = 5,
+					     .has_file_mode = true, .file_mode = 0640, .has_uid = true, .uid = 5,
+					     .has_gid = true, .gid = 6 };
+	w.devices[1] = (struct spec_device){ .path = "/dev/null", .type = 'c', .major = 1, .minor = 3,
+					     .has_uid = true, .uid = 7, .has_gid = true, .gid = 7 };
+	w.spec.linux_.n_devices = 2;
+	rootfs_ctx_init(&w.ctx, &w.spec, w.root);
+	w.ctx.in_userns = true;
+	ck_assert_msg(rootfs_dev_make_private(&w.spec, &w.ctx.dev_fd, &w.err) == 0, "%s", w.err.msg);
+	ck_assert_int_ge(w.ctx.dev_fd, 0);
+	ck_assert_msg(rootfs_prepare(&w.ctx, &w.err) == 0, "%s", w.err.msg);
+	ck_assert_int_eq(w.ctx.dev_fd, -1);
+	assert_chr(at(w.root, "dev/h6/none-on-host"), 1, 5, 0640);
+	ck_assert_int_eq(stat(at(w.root, "dev/h6/none-on-host"), &st), 0);
+	ck_assert_int_eq(st.st_uid, 100005);
+	ck_assert_int_eq(st.st_gid, 100006);
+	ck_assert(mount_at(at(w.root, "dev/h6/none-on-host"), type, opts));
+	ck_assert_str_eq(type, "tmpfs");
+	ck_assert_msg(strstr(opts, "nosuid") && strstr(opts, "noexec"), "%s", opts);
+	assert_chr(at(w.root, "dev/null"), 1, 3, 0666);
+	ck_assert_int_eq(stat(at(w.root, "dev/null"), &st), 0);
+	ck_assert_int_eq(st.st_uid, 100007);
+	ck_assert_int_eq(stat("/dev/null", &host_after), 0);
+	ck_assert_int_eq(host_after.st_uid, host_before.st_uid);
+	ck_assert_int_eq(host_after.st_gid, host_before.st_gid);
+	ck_assert_int_eq(host_after.st_mode, host_before.st_mode);
+}
+END_TEST
+
+/* Without private nodes the host's node is bound as it is, nosuid and noexec, never chowned. */
+START_TEST(userns_fallback_binds_the_host_node_unchanged)
+{
+	struct world w = { 0 };
+	struct stat before, after;
+	char opts[512];
+
+	world_init(&w);
+	ck_assert_int_eq(stat("/dev/zero", &before), 0);
+	add_mount(&w, "/dev", "tmpfs", "tmpfs", MS_NOSUID, "mode=755");
+	w.devices[0] = (struct spec_device){ .path = "/dev/zero", .type = 'c', .major = 1, .minor = 5,
+					     .has_file_mode = true, .file_mode = 0600, .has_uid = true, .uid = 9 };
+	w.spec.linux_.n_devices = 1;
+	rootfs_ctx_init(&w.ctx, &w.spec, w.root);
+	w.ctx.in_userns = true;
+	ck_assert_msg(rootfs_prepare(&w.ctx, &w.err) == 0, "%s", w.err.msg);
+	ck_assert(mount_at(at(w.root, "dev/zero"), NULL, opts));
+	ck_assert_msg(strstr(opts, "nosuid") && strstr(opts, "noexec"), "%s", opts);
+	ck_assert_int_eq(stat("/dev/zero", &after), 0);
+	ck_assert_int_eq(after.st_uid, before.st_uid);
+	ck_assert_int_eq(after.st_mode, before.st_mode);
+}
+END_TEST
+
 START_TEST(idmapped_bind)
 {
 	struct world w = { 0 };
@@ -818,6 +885,8 @@ static Suite *rootfs_suite(void)
 	tcase_add_test(tc, hostile_dev_symlink_host_path);
 	tcase_add_test(tc, hostile_mount_destination_symlink);
 	tcase_add_test(tc, userns_devices_are_bind_mounts);
+	tcase_add_test(tc, userns_devices_are_private_nodes);
+	tcase_add_test(tc, userns_fallback_binds_the_host_node_unchanged);
 	tcase_add_loop_test(tc, idmapped_bind, 0, 2);
 	tcase_add_test(tc, default_spec_end_to_end);
 	tcase_add_loop_test(tc, cgroup_shows_only_our_cgroup, 0, 2);
