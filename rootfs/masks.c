@@ -104,6 +104,8 @@ int rootfs_finish(struct rootfs_ctx *ctx, struct error *err)
 	const struct spec_linux *lx = &ctx->spec->linux_;
 	int r;
 
+	if (ctx->host_mounts)
+		return 0; /* validation refused masks, readonly paths and a read-only root there */
 	for (size_t i = 0; lx->masked_paths && lx->masked_paths[i]; i++)
 		if ((r = mask_path(ctx, lx->masked_paths[i], err)) < 0)
 			return error_prefix(err, "linux.maskedPaths[%zu] (%s)", i, lx->masked_paths[i]);

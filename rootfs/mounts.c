@@ -235,26 +235,6 @@ static int apply_idmap(const struct rootfs_ctx *ctx, const struct spec_mount *m,
 	return 0;
 }
 
-/* The destination of a bind whose source is not a directory: an empty file created in root. */
-static int file_target(int rootfd, const char *dest, struct error *err)
-{
-	cleanup_free char *parent = xstrdup(dest);
-	cleanup_close int pfd = -1;
-	int fd;
-
-	*strrchr(parent, '/') = '\0';
-	if ((pfd = rootfs_mkdir_in_root(rootfd, *parent ? parent : "/", 0755, err)) < 0)
-		return pfd;
-	fd = rootfs_open_in_root(rootfd, dest, O_PATH, 0, err);
-	if (fd != -ENOENT)
-		return fd;
-	fd = rootfs_open_in_root(rootfd, dest, O_CREAT | O_RDONLY | O_NOCTTY, 0644, err);
-	if (fd < 0)
-		return fd;
-	close(fd);
-	return rootfs_open_in_root(rootfd, dest, O_PATH, 0, err);
-}
-
 static int mount_bind(const struct rootfs_ctx *ctx, const struct spec_mount *m, int src, int target,
 		      struct error *err)
 {
@@ -363,8 +343,9 @@ static int tmpcopyup(int src, int mnt, struct error *err)
 
 	if (d < 0 || fstat(src, &st) < 0)
 		return error_sys(err, "tmpcopyup");
-	if (fchown(d, st.st_uid, st.st_gid) < 0 || fchmod(d, st.st_mode & 07777) < 0)
-		return error_sys(err, "tmpcopyup: chown/chmod the tmpfs root");
+	/* the mode is the tmpfs's own: mode=, else the covered directory's (tmpfs_data_keeping_mode) */
+	if (fchown(d, st.st_uid, st.st_gid) < 0)
+		return error_sys(err, "tmpcopyup: chown the tmpfs root");
 	return copy_tree(src, d, 0, err);
 }
 
@@ -416,7 +397,7 @@ static int mount_fs(const struct rootfs_ctx *ctx, const struct spec_mount *m, co
 }
 
 /* Host cgroup v1 mountinfo lookup: the mount point of the hierarchy with exactly these controllers. */
-static void unescape(char *s)
+void rootfs_unescape_mount_field(char *s)
 {
 	char *w = s;
 
@@ -474,8 +455,8 @@ static bool find_cgroup_mount(char *mountinfo, const char *fstype, const char *c
 			continue;
 		*root = xstrdup(f[3]);
 		*mnt = xstrdup(f[4]);
-		unescape(*root);
-		unescape(*mnt);
+		rootfs_unescape_mount_field(*root);
+		rootfs_unescape_mount_field(*mnt);
 		return true;
 	}
 	return false;
@@ -599,11 +580,38 @@ static bool is_type(const struct spec_mount *m, const char *type)
 	return m->type && !strcmp(m->type, type);
 }
 
+/* As runc: a tmpfs without mode= over a directory the image has keeps that directory's mode. */
+static char *tmpfs_data_keeping_mode(const struct rootfs_ctx *ctx, const struct spec_mount *m)
+{
+	const char *data = m->opts.data ? m->opts.data : "";
+	struct error ignored = { 0 };
+	cleanup_close int fd = -1;
+	struct stat st;
+
+	if (!is_type(m, "tmpfs"))
+		return NULL;
+	for (const char *p = data; *p; p += strcspn(p, ","), p += *p == ',')
+		if (!strncmp(p, "mode=", 5))
+			return NULL;
+	if ((fd = rootfs_open_in_root(ctx->rootfd, m->destination, O_PATH | O_DIRECTORY, 0, &ignored)) < 0 ||
+	    fstat(fd, &st) < 0)
+		return NULL;
+	return xasprintf("mode=%04o%s%s", st.st_mode & 07777, *data ? "," : "", data);
+}
+
 static int mount_one(struct rootfs_ctx *ctx, const struct spec_mount *m, struct error *err)
 {
 	cleanup_close int src = -1, target = -1, mnt = -1;
+	cleanup_free char *tmpfs_data = tmpfs_data_keeping_mode(ctx, m);
+	struct spec_mount keep_mode;
 	struct stat st;
 	int r;
+
+	if (tmpfs_data) {
+		keep_mode = *m;
+		keep_mode.opts.data = tmpfs_data;
+		m = &keep_mode;
+	}
 
 	if (m->opts.bind) {
 		if (!m->source)
@@ -613,15 +621,19 @@ static int mount_one(struct rootfs_ctx *ctx, const struct spec_mount *m, struct 
 		if (S_ISDIR(st.st_mode))
 			target = rootfs_mkdir_in_root(ctx->rootfd, m->destination, 0755, err);
 		else
-			target = file_target(ctx->rootfd, m->destination, err);
+			target = rootfs_create_file_in_root(ctx->rootfd, m->destination, 0644, err);
 		if (target < 0)
 			return target;
+		if ((r = rootfs_check_proc_target(ctx, m, target, src, err)) < 0)
+			return r;
 		mnt = mount_bind(ctx, m, src, target, err);
 	} else {
 		if (!m->type)
 			return error_set(err, EINVAL, "no filesystem type");
 		if ((target = rootfs_mkdir_in_root(ctx->rootfd, m->destination, 0755, err)) < 0)
 			return target;
+		if ((r = rootfs_check_proc_target(ctx, m, target, -1, err)) < 0)
+			return r;
 		if (is_type(m, "cgroup"))
 			mnt = mount_cgroup(ctx, m, m->destination, target, err);
 		else

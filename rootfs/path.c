@@ -135,3 +135,58 @@ int rootfs_mkdir_in_root(int rootfd, const char *path, mode_t mode, struct error
 		memmove(rest, p + n, strlen(p + n) + 1);
 	}
 }
+
+/* Split "dir/name" into a malloc'ed dir ("/" for a top-level name) and a pointer to name. */
+static char *split_parent(const char *path, const char **name)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash) {
+		*name = path;
+		return xstrdup("/");
+	}
+	*name = slash + 1;
+	return slash == path ? xstrdup("/") : xstrndup(path, slash - path);
+}
+
+int rootfs_create_file_in_root(int rootfd, const char *path, mode_t mode, struct error *err)
+{
+	cleanup_free char *cur = xstrdup(path);
+
+	for (int links = 0;; links++) {
+		cleanup_free char *parent = NULL, *next = NULL;
+		cleanup_close int pfd = -1;
+		char target[PATH_MAX];
+		const char *name;
+		ssize_t len;
+		int fd;
+
+		if (links > MKDIR_MAX_LINKS)
+			return error_set(err, ELOOP, "%s: symlink loop or too many symlinks", path);
+		/* a trailing slash is no file name: "a/b/" names b */
+		for (size_t n = strlen(cur); n > 1 && cur[n - 1] == '/'; n--)
+			cur[n - 1] = '\0';
+		parent = split_parent(cur, &name);
+		if (!*name || !strcmp(name, ".") || !strcmp(name, ".."))
+			return error_set(err, EISDIR, "%s: %s is not a file name", path, cur);
+		if ((pfd = rootfs_mkdir_in_root(rootfd, parent, 0755, err)) < 0)
+			return pfd;
+		fd = openat2_in_root(rootfd, cur, O_PATH, 0);
+		if (fd != -ENOENT)
+			return fd >= 0 ? fd : rootfs_open_in_root(rootfd, cur, O_PATH, 0, err);
+		len = readlinkat(pfd, name, target, sizeof(target) - 1);
+		if (len < 0) {
+			/* nothing there: ours to create, never through a link planted meanwhile */
+			fd = openat(pfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, mode);
+			if (fd < 0 && errno != EEXIST)
+				return error_sys(err, "create %s", cur);
+			close_quietly(fd);
+			continue;
+		}
+		/* a dangling symlink: what it points to, resolved in root on the next round */
+		target[len] = '\0';
+		next = target[0] == '/' ? xstrdup(target) : xasprintf("%s/%s", parent, target);
+		free(cur);
+		cur = steal_pointer(&next);
+	}
+}

@@ -14,28 +14,29 @@
 #include "rootfs/mounts.h"
 #include "runtime/util.h"
 
-/* The mount point of mount `id`'s parent, from mountinfo ("id parent maj:min root mountpoint ..."). */
-static char *parent_mount_point(unsigned long long id)
+char *rootfs_mount_point(unsigned long long id, bool of_parent)
 {
 	cleanup_free char *info = NULL;
-	unsigned long long mid, parent = 0;
+	unsigned long long mid, want = id;
 	char *line, *save = NULL;
 
 	if (read_file_at(AT_FDCWD, "/proc/self/mountinfo", &info, NULL, 4 << 20) < 0)
 		return NULL;
-	for (int pass = 0; pass < 2; pass++) {
+	for (int pass = of_parent ? 0 : 1; pass < 2; pass++) {
 		cleanup_free char *copy = xstrdup(info);
 
 		for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 			unsigned long long pid;
 			char mnt[PATH_MAX];
 
-			if (sscanf(line, "%llu %llu %*s %*s %4095s", &mid, &pid, mnt) != 3)
+			if (sscanf(line, "%llu %llu %*s %*s %4095s", &mid, &pid, mnt) != 3 || mid != want)
 				continue;
-			if (pass == 0 && mid == id)
-				parent = pid;
-			if (pass == 1 && mid == parent)
-				return xstrdup(mnt);
+			if (pass == 0) {
+				want = pid;
+				break;
+			}
+			rootfs_unescape_mount_field(mnt);
+			return xstrdup(mnt);
 		}
 	}
 	return NULL;
@@ -51,7 +52,7 @@ static int unshare_for_pivot(int rootfd, struct error *err)
 		return error_sys(err, "make the root mount private");
 	if (statx(rootfd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) < 0 || !(stx.stx_mask & STATX_MNT_ID))
 		return error_sys(err, "statx the root mount");
-	if (!(parent = parent_mount_point(stx.stx_mnt_id)))
+	if (!(parent = rootfs_mount_point(stx.stx_mnt_id, true)))
 		return error_set(err, ENOENT, "find the parent mount of the root");
 	if (mount(NULL, parent, NULL, MS_PRIVATE, NULL) < 0)
 		return error_sys(err, "make the parent mount %s private", parent);
@@ -62,7 +63,11 @@ int rootfs_pivot(struct rootfs_ctx *ctx, struct error *err)
 {
 	if (fchdir(ctx->rootfd) < 0)
 		return error_sys(err, "chdir %s", ctx->rootfs);
-	if (ctx->no_pivot) {
+	if (ctx->host_mounts) {
+		/* pivot_root would move the root of every process of the host: only this one is confined */
+		if (chroot(".") < 0)
+			return error_sys(err, "chroot %s", ctx->rootfs);
+	} else if (ctx->no_pivot) {
 		if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
 			return error_sys(err, "move %s onto /", ctx->rootfs);
 		if (chroot(".") < 0)

@@ -11,13 +11,21 @@ struct rootfs_ctx {
 	const struct spec *spec;
 	const char *rootfs;	/* absolute host path of the root filesystem */
 	bool no_pivot;		/* --no-pivot: MS_MOVE + chroot instead of pivot_root */
-	bool in_userns;		/* a new user namespace: devices are bind-mounted from the host, not mknod'ed */
+	bool in_userns;		/* a user namespace: devices are bind mounts of private nodes, not mknod'ed */
 	int rootfd;		/* O_PATH fd of the root once rootfs_prepare() opened it; -1 before */
 	int devnull_fd;		/* O_PATH fd of a verified 1:3 char device, opened before pivot, for maskedPaths */
+	int dev_fd;		/* in a user namespace: rootfs_dev_make_private's nodes (taken over), else -1 */
+	bool host_mounts;	/* no mount namespace of its own: nothing is mounted, the root is chroot'ed */
 };
 
 void rootfs_ctx_init(struct rootfs_ctx *ctx, const struct spec *spec, const char *rootfs);
 void rootfs_ctx_release(struct rootfs_ctx *ctx);
+
+/* Run by berth before clone, for a container with a user namespace (where mknod is refused): each
+ * default and linux.devices node made with its numbers, mode and owner (mapped to host ids) on a
+ * detached tmpfs no path reaches; *out its fd (the init's rootfs_ctx.dev_fd), -1 when not needed or
+ * when berth itself may not mknod (the init then binds the host's nodes, unchanged). */
+int rootfs_dev_make_private(const struct spec *spec, int *out, struct error *err);
 
 /* Step 1, before the createRuntime/createContainer hooks: rootfsPropagation, bind the root onto
  * itself, every spec mount (destinations resolved inside the root, mounted by fd), /dev with the
@@ -34,11 +42,25 @@ int rootfs_finish(struct rootfs_ctx *ctx, struct error *err);
  * /dev/console as a regular file if needed and refusing anything that is not ours to mount over. */
 int rootfs_mount_console(int pty_slave_fd, struct error *err);
 
+/* Mounts inside /proc (runc's rule, stricter for binds): dest == "/proc" takes only a proc mount, or
+ * without a new pid namespace a bind of a procfs root (src_fd, -1 when not open yet); below /proc (or
+ * on_procfs, any procfs) only the lxcfs and CRIU files. dest is the path inside the root. */
+int rootfs_check_proc_dest(const struct spec *spec, const struct spec_mount *m, const char *dest, bool on_procfs,
+			   int src_fd, struct error *err);
+
+/* The same, on the resolved destination target_fd: its real path in the root and its filesystem. */
+int rootfs_check_proc_target(const struct rootfs_ctx *ctx, const struct spec_mount *m, int target_fd, int src_fd,
+			     struct error *err);
+
 /* Safe path resolution inside a root directory (rootfd), never following a symlink out of it:
  * openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS). Returns an fd or a negative errno with err set. */
 int rootfs_open_in_root(int rootfd, const char *path, int flags, mode_t mode, struct error *err);
 
 /* mkdir -p of path inside rootfd; returns an O_PATH|O_DIRECTORY fd of the last directory. */
 int rootfs_mkdir_in_root(int rootfd, const char *path, mode_t mode, struct error *err);
+
+/* The O_PATH fd of path inside rootfd; when missing, an empty file of mode made there, its parent
+ * directories too, and through a dangling symlink what it points to (inside the root, as runc and crun). */
+int rootfs_create_file_in_root(int rootfd, const char *path, mode_t mode, struct error *err);
 
 #endif

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "rootfs/rootfs.h"
 #include "runtime/container_internal.h"
 #include "runtime/exec_stub.h"
 #include "runtime/hooks.h"
@@ -177,6 +178,7 @@ static int spawn(struct create_ctx *c, struct error *err)
 		.cgroup = c->cg,
 		.cgroup_fd = -1,
 		.cgroupns_late = c->cg && new_cgroupns,
+		.dev_fd = -1,
 	};
 	int sync[2] = { -1, -1 };
 	int r;
@@ -189,9 +191,15 @@ static int spawn(struct create_ctx *c, struct error *err)
 	/* made at clone, a cgroup namespace would be rooted at berth's own cgroup */
 	if (a.cgroupns_late)
 		c->ns.clone_flags &= ~CLONE_NEWCGROUP;
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0)
+	/* mknod is refused in a user namespace: berth makes the nodes the init will bind */
+	if ((r = rootfs_dev_make_private(c->spec, &a.dev_fd, err)) < 0)
+		return error_prefix(err, "linux.devices");
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0) {
+		close_quietly(a.dev_fd);
 		return error_sys(err, "sync socketpair");
+	}
 	r = process_spawn_init(&a, sync, &ops, &c->pid, err);
+	close_quietly(a.dev_fd);
 	close_quietly(sync[0]);
 	close_quietly(sync[1]);
 	close_quietly(c->console_fd);

@@ -72,6 +72,8 @@ static int read_process_json(const char *path, struct spec_process *p, struct er
 	r = read_file_at(AT_FDCWD, path, &buf, &len, PROCESS_JSON_MAX);
 	if (r < 0)
 		return error_set(err, -r, "--process %s", path);
+	if (spec_json_scan(buf, len, "process", err) < 0)
+		return error_prefix(err, "--process %s", path);
 	doc = yajl_tree_parse(buf, errbuf, sizeof(errbuf));
 	if (!doc)
 		return error_set(err, EINVAL, "--process %s: invalid JSON: %s", path, errbuf);

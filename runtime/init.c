@@ -239,7 +239,7 @@ static int setup_terminal(struct init_state *s, struct error *err)
 				  sizeof(name), err);
 	if (r < 0)
 		return r;
-	r = rootfs_mount_console(slave, err);
+	r = s->rootfs.host_mounts ? 0 : rootfs_mount_console(slave, err);
 	if (r < 0)
 		return r;
 	return terminal_hand_over(&s->a->console_fd, master, slave, name, err);
@@ -388,6 +388,7 @@ static int setup_before_start(struct init_state *s, struct error *err)
 	rootfs_ctx_init(&s->rootfs, spec, s->a->rootfs);
 	s->rootfs.no_pivot = s->a->no_pivot;
 	s->rootfs.in_userns = spec->linux_.namespaces[SPEC_NS_USER].present;
+	s->rootfs.dev_fd = s->a->dev_fd;
 	if ((r = rootfs_prepare(&s->rootfs, err)) < 0)
 		return error_prefix(err, "rootfs");
 	if ((r = sync_hooks(s, err)) < 0)

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <yajl/yajl_parse.h>
 #include <yajl/yajl_tree.h>
 
 #include "runtime/spec.h"
@@ -408,44 +407,6 @@ static int parse_document(yajl_val doc, struct spec *s, struct error *err)
 	return 0;
 }
 
-/* yajl's tree parser gives no position: a second, callback-free pass finds the offset of the error. */
-static int syntax_error(const char *buf, size_t len, const char *tree_msg, struct error *err)
-{
-	yajl_handle h = yajl_alloc(NULL, NULL, NULL);
-	size_t offset = len, line = 1, col = 1;
-	yajl_status st;
-	unsigned char *msg;
-	char text[256];
-
-	if (!h)
-		abort();
-	yajl_config(h, yajl_allow_comments, 1);
-	st = yajl_parse(h, (const unsigned char *)buf, len);
-	if (st == yajl_status_ok)
-		st = yajl_complete_parse(h);
-	else
-		offset = yajl_get_bytes_consumed(h);
-	msg = yajl_get_error(h, 0, NULL, 0);
-	snprintf(text, sizeof(text), "%s", st != yajl_status_ok && msg ? (char *)msg : tree_msg);
-	if (msg)
-		yajl_free_error(h, msg);
-	yajl_free(h);
-	text[strcspn(text, "\n")] = '\0';
-	/* yajl stops just past the offending token: point at its last character. */
-	if (offset > 0)
-		offset--;
-	for (size_t i = 0; i < offset && i < len; i++) {
-		if (buf[i] == '\n') {
-			line++;
-			col = 1;
-		} else {
-			col++;
-		}
-	}
-	return spec_fail(err, "invalid JSON at line %zu, column %zu: %s", line, col,
-			 text[0] ? text : "parse error");
-}
-
 int spec_parse(const char *json, size_t len, struct spec **out, struct error *err)
 {
 	cleanup_free char *buf = NULL;
@@ -458,9 +419,13 @@ int spec_parse(const char *json, size_t len, struct spec **out, struct error *er
 		return spec_fail(err, "invalid JSON: NUL byte at offset %zu",
 				 (size_t)((const char *)memchr(json, '\0', len) - json));
 	buf = xstrndup(json, len);
+	if (spec_json_scan(buf, len, "", err) < 0)
+		return -EINVAL;
 	doc = yajl_tree_parse(buf, errbuf, sizeof(errbuf));
-	if (!doc)
-		return syntax_error(buf, len, errbuf, err);
+	if (!doc) {
+		errbuf[strcspn(errbuf, "\n")] = '\0';
+		return spec_fail(err, "invalid JSON: %s", errbuf[0] ? errbuf : "parse error");
+	}
 	s = xzalloc(sizeof(*s));
 	r = parse_document(doc, s, err);
 	yajl_tree_free(doc);

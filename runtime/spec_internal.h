@@ -11,6 +11,10 @@
 /* A validation failure: EINVAL without ": Invalid argument" appended, the message says it all. */
 int spec_fail(struct error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A pass over a whole JSON document before yajl_tree_parse: "invalid JSON at line L, column C: ..."
+ * and any string or object key holding NUL ("<prefix>.a.b[2]: the string holds a NUL character"). */
+int spec_json_scan(const char *buf, size_t len, const char *prefix, struct error *err);
+
 /* The member `key` of an object; NULL when absent or JSON null (treated alike, as Go does). */
 yajl_val sj_get(yajl_val obj, const char *key);
 

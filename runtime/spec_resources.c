@@ -739,6 +739,10 @@ int spec_resources_parse(const char *json, size_t len, const char *prefix, struc
 		errbuf[strcspn(errbuf, "\n")] = '\0';
 		return spec_fail(err, "invalid JSON: %s", errbuf[0] ? errbuf : "parse error");
 	}
+	if (spec_json_scan(buf, len, prefix, err) < 0) {
+		yajl_tree_free(doc);
+		return -EINVAL;
+	}
 	*out = NULL;
 	r = spec_parse_resources(doc, prefix ? prefix : "", out, err);
 	yajl_tree_free(doc);

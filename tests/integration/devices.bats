@@ -196,6 +196,44 @@ userns_cfg() {
 	[ "${lines[3]}" = "0" ]
 }
 
+@test "devices: in a user namespace a node the host lacks is made with its numbers, mode and owner" {
+	local host_null
+	host_null=$(stat -c '%t:%T %a %u:%g' /dev/null)
+	[ ! -e /dev/h6-fuse-like ] || skip "/dev/h6-fuse-like exists on the host"
+	userns_cfg
+	dev_add '{path: "/dev/h6-fuse-like", type: "c", major: 10, minor: 229, fileMode: 432, uid: 1234, gid: 1235}'
+	dev_add '{path: "/dev/h6/mydev", type: "c", major: 1, minor: 3, fileMode: 384, uid: 1234, gid: 1234}'
+	cfg '.process.user = {uid: 1234, gid: 1234}'
+	run run_ctr sh -c 'stat -c "%F %t:%T %a %u:%g" /dev/h6-fuse-like /dev/h6/mydev /dev/null
+		echo x >/dev/h6/mydev && echo write-ok; grep -E " /dev/h6/mydev " /proc/self/mountinfo'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "character special file a:e5 660 1234:1235" ]
+	[ "${lines[1]}" = "character special file 1:3 600 1234:1234" ]
+	[ "${lines[2]}" = "character special file 1:3 666 0:0" ]
+	[ "${lines[3]}" = write-ok ]
+	[[ "${lines[4]}" == *nosuid*noexec* ]]
+	[ ! -e /dev/h6-fuse-like ]
+	[ "$(stat -c '%t:%T %a %u:%g' /dev/null)" = "$host_null" ]
+}
+
+@test "devices: in a user namespace a device's owner never reaches the host's node of that path" {
+	local node=/dev/h6-hostnode-$$
+	# owned by the container's root, so a chown from inside would be allowed to reach it
+	mknod -m 0600 "$node" c 1 3
+	chown 100000:100000 "$node"
+	userns_cfg
+	dev_add "{path: \"$node\", type: \"c\", major: 1, minor: 3, fileMode: 438, uid: 1234, gid: 1234}"
+	run run_ctr stat -c '%a %u:%g' "$node"
+	local after
+	after=$(stat -c '%a %u:%g' "$node")
+	rm -f "$node"
+	echo "$output / host: $after"
+	[ "$status" -eq 0 ]
+	[ "$output" = "666 1234:1234" ]
+	[ "$after" = "600 100000:100000" ]
+}
+
 # --- maskedPaths ------------------------------------------------------------------------------------
 
 @test "linux.maskedPaths: a masked file reads empty and is char device 1:3" {

@@ -415,4 +415,118 @@ exe_attack() {
 	[ "${lines[0]}" = "0 1 2 3 " ] # 3: ls's own directory
 	[[ "${lines[1]}" == /bin/* ]]
 	[[ "${lines[2]}" == /bin/* ]]
+
+@test "hostile: \\u0000 in a config.json string is refused, never cut short (CAP_SYS_ADMIN\\u0000junk)" {
+	cfg '.process.capabilities = {bounding: ["CAP_SYS_ADMIN\u0000junk"], effective: ["CAP_SYS_ADMIN\u0000junk"],
+		permitted: ["CAP_SYS_ADMIN\u0000junk"]}'
+	run run_ctr sh -c 'grep CapEff /proc/self/status'
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'process.capabilities.bounding[0]: the string holds a NUL character'* ]]
+	[[ "$output" != *CapEff* ]]
+	[ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+}
+
+@test "hostile: \\u0000 in a mount destination is refused (/mnt\\u0000/../../x)" {
+	cfg '.mounts += [{destination: "/mnt\u0000/../../x", type: "tmpfs", source: "tmpfs"}]'
+	run run_ctr sh -c 'stat -f -c %T /mnt'
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'destination: the string holds a NUL character'* ]]
+	[[ "$output" != tmpfs ]]
+}
+
+@test "hostile: \\u0000 in an exec --process document is refused" {
+	set_args sleep 100
+	run_detached
+	printf '%s\n' '{"args": ["sh", "-c", "echo ran\u0000; id"], "cwd": "/", "user": {"uid": 0, "gid": 0}}' \
+		>"$BATS_TEST_TMPDIR/process.json"
+	run rt exec --process "$BATS_TEST_TMPDIR/process.json" "$CID"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'process.json: process.args[2]: the string holds a NUL character'* ]]
+	[[ "$output" != *ran* ]]
+}
+
+# Append a mount (JSON) and print its index: i=$(add_mount '{...}')
+add_mount() {
+	jq '.mounts | length' "$BUNDLE/config.json"
+	cfg --argjson m "$1" '.mounts += [$m]'
+}
+
+@test "hostile: a bind over /proc/sys/kernel/core_pattern is refused, naming the mount" {
+	local i
+	echo '|/tmp/x' >"$BATS_TEST_TMPDIR/pattern"
+	i=$(add_mount "{\"destination\": \"/proc/sys/kernel/core_pattern\", \"type\": \"bind\",
+		\"source\": \"$BATS_TEST_TMPDIR/pattern\", \"options\": [\"bind\"]}")
+	run run_ctr cat /proc/sys/kernel/core_pattern
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"mounts[$i]"*"/proc/sys/kernel/core_pattern is inside /proc"* ]]
+	[[ "$output" != *'|/tmp/x'* ]]
+	[ -z "$(ls -A "$ROOT" 2>/dev/null)" ]
+}
+
+@test "hostile: a tmpfs over /proc/sys is refused, naming the mount" {
+	local i
+	i=$(add_mount '{"destination": "/proc/sys", "type": "tmpfs", "source": "tmpfs"}')
+	run run_ctr stat -f -c %T /proc/sys
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"mounts[$i]"*"/proc/sys is inside /proc"* ]]
+	[[ "$output" != tmpfs ]]
+}
+
+@test "hostile: the host's /proc bound over /proc is refused with a new pid namespace" {
+	local i
+	i=$(add_mount '{"destination": "/proc", "type": "bind", "source": "/proc", "options": ["rbind"]}')
+	run run_ctr sh -c 'ls /proc | grep -c "^[0-9]"'
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"mounts[$i]"*"/proc is inside /proc"* ]]
+	# and a tmpfs in place of procfs is no better
+	cfg '.mounts |= map(select(.destination != "/proc"))'
+	i=$(add_mount '{"destination": "/proc", "type": "tmpfs", "source": "tmpfs"}')
+	run run_ctr true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"mounts[$i]"*"only a proc mount may cover /proc"* ]]
+}
+
+@test "hostile: a symlink to /proc in the image does not carry a mount into /proc" {
+	local i j
+	ln -s /proc "$BUNDLE/rootfs/mydir"
+	ln -s ../proc/sys/kernel "$BUNDLE/rootfs/mykernel"
+	echo '|/tmp/x' >"$BATS_TEST_TMPDIR/pattern"
+	i=$(add_mount '{"destination": "/mydir/sys", "type": "tmpfs", "source": "tmpfs"}')
+	run run_ctr stat -f -c %T /proc/sys
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"mounts[$i] (/mydir/sys)"*"/proc/sys is inside /proc"* ]]
+	cfg '.mounts |= map(select(.destination != "/mydir/sys"))'
+	j=$(add_mount "{\"destination\": \"/mykernel/core_pattern\", \"type\": \"bind\",
+		\"source\": \"$BATS_TEST_TMPDIR/pattern\", \"options\": [\"bind\"]}")
+	run run_ctr cat /proc/sys/kernel/core_pattern
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"mounts[$j] (/mykernel/core_pattern)"*"/proc/sys/kernel/core_pattern is inside /proc"* ]]
+}
+
+@test "hostile: a dangling symlink destination climbing out (/x -> ../../../../tmp/evil) is created inside" {
+	local evil=/tmp/berth-h5-evil-$$-$RANDOM
+	ln -s "../../../../../../../..$evil" "$BUNDLE/rootfs/x"
+	ln -s "../../../../../../../..$evil-file" "$BUNDLE/rootfs/y"
+	ln -s "$evil-abs/f" "$BUNDLE/rootfs/z"
+	echo planted >"$BATS_TEST_TMPDIR/src"
+	cfg --arg s "$BATS_TEST_TMPDIR/src" '.mounts += [{destination: "/x", type: "tmpfs", source: "tmpfs"},
+		{destination: "/y", type: "bind", source: $s, options: ["bind"]},
+		{destination: "/z", type: "bind", source: $s, options: ["bind"]}]'
+	run run_ctr sh -c "stat -f -c %T $evil; cat $evil-file $evil-abs/f"
+	echo "$output"
+	[ ! -e "$evil" ]
+	[ ! -e "$evil-file" ]
+	[ ! -e "$evil-abs" ]
+	[ "$status" -eq 0 ]
+	[ "$output" = "tmpfs"$'\n'"planted"$'\n'"planted" ]
+	[ -d "$BUNDLE/rootfs$evil" ]
+	[ -f "$BUNDLE/rootfs$evil-file" ]
 }

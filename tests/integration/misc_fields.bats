@@ -109,6 +109,77 @@ ns_drop() {
 	[[ "$output" == *kernel.panic* ]]
 }
 
+@test "linux.sysctl: kernel.hostname is refused, it conflicts with the hostname field" {
+	cfg '.hostname = "h4-field" | .linux.sysctl = {"kernel.hostname": "h4-sysctl"}'
+	run run_ctr hostname
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'kernel.hostname'*'conflicts with the hostname field'* ]]
+	cfg 'del(.hostname)'
+	run run_ctr hostname
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'kernel.hostname'*'conflicts with the hostname field'* ]]
+}
+
+@test "linux.sysctl: kernel.domainname is refused with the domainname field, set without it" {
+	cfg '.domainname = "h4.field" | .linux.sysctl = {"kernel.domainname": "h4.sysctl"}'
+	run run_ctr cat /proc/sys/kernel/domainname
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'kernel.domainname'*'conflicts with the domainname field'* ]]
+	cfg 'del(.domainname)'
+	run run_ctr cat /proc/sys/kernel/domainname
+	[ "$status" -eq 0 ]
+	[ "$output" = h4.sysctl ]
+}
+
+# A network namespace made for the test, held by a sleeping process: NETNS_PID, NETNS_PATH.
+hold_netns() {
+	unshare -n sleep 1000 </dev/null >/dev/null 2>&1 3>&- &
+	NETNS_PID=$!
+	NETNS_PATH=/proc/$NETNS_PID/ns/net
+	local i
+	for ((i = 0; i < 50; i++)); do
+		[ "$(readlink "$NETNS_PATH")" != "$(readlink /proc/self/ns/net)" ] && return 0
+		sleep 0.02
+	done
+	return 1
+}
+
+@test "linux.sysctl: a net.* key in a network namespace joined by path is set there (podman, CRI)" {
+	local before
+	before=$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)
+	hold_netns
+	cfg --arg p "$NETNS_PATH" '(.linux.namespaces[] | select(.type == "network")) |= {type: "network", path: $p}
+		| .linux.sysctl = {"net.ipv4.ip_unprivileged_port_start": "80"}'
+	run run_ctr sh -c 'cat /proc/sys/net/ipv4/ip_unprivileged_port_start; readlink /proc/self/ns/net'
+	echo "$output"
+	local seen
+	seen=$(nsenter --net="$NETNS_PATH" cat /proc/sys/net/ipv4/ip_unprivileged_port_start)
+	local want_ns
+	want_ns=$(readlink "$NETNS_PATH")
+	kill "$NETNS_PID"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 80 ]
+	[ "${lines[1]}" = "$want_ns" ]
+	[ "$seen" = 80 ]
+	[ "$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)" = "$before" ]
+}
+
+@test "linux.sysctl: a net.* key in the host's own network namespace joined by path is refused" {
+	local before p
+	before=$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)
+	for p in /proc/self/ns/net "/proc/$$/ns/net"; do
+		cfg --arg p "$p" '(.linux.namespaces[] | select(.type == "network")) |= {type: "network", path: $p}
+			| .linux.sysctl = {"net.ipv4.ip_unprivileged_port_start": "81"}'
+		run run_ctr true
+		echo "$output"
+		[ "$status" -ne 0 ]
+		[[ "$output" == *"net.ipv4.ip_unprivileged_port_start"*": the network namespace $p is the host's own"* ]]
+	done
+	[ "$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)" = "$before" ]
+}
+
 @test "linux.sysctl: an unknown key fails and is named" {
 	cfg '.linux.sysctl = {"net.ipv4.h4_no_such_key": "1"}'
 	run run_ctr true

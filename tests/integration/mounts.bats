@@ -393,3 +393,117 @@ idmap_add() {
 	[[ "$output" != *bundle* ]]
 	[[ "$output" != *config.json* ]]
 }
+
+@test "mounts: lxcfs-style binds onto /proc/cpuinfo, /proc/meminfo, /proc/uptime and /proc/loadavg work" {
+	local f
+	for f in cpuinfo meminfo uptime loadavg; do echo "fake $f" >"$BATS_TEST_TMPDIR/$f"; done
+	cfg --arg d "$BATS_TEST_TMPDIR" '.mounts += [
+		{destination: "/proc/cpuinfo", type: "bind", source: "\($d)/cpuinfo", options: ["bind", "ro"]},
+		{destination: "/proc/meminfo", type: "bind", source: "\($d)/meminfo", options: ["bind", "ro"]},
+		{destination: "/proc/uptime", type: "bind", source: "\($d)/uptime", options: ["bind", "ro"]},
+		{destination: "/proc/loadavg", source: "\($d)/loadavg", options: ["rbind"]}]'
+	run run_ctr cat /proc/cpuinfo /proc/meminfo /proc/uptime /proc/loadavg
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "fake cpuinfo"$'\n'"fake meminfo"$'\n'"fake uptime"$'\n'"fake loadavg" ]
+}
+
+# Run the runtime in a private mount namespace where the rootfs is a shared mount point of its own.
+run_with_shared_rootfs() {
+	run unshare -m --propagation private sh -c '
+		mount --bind "$1" "$1" && mount --make-shared "$1" || exit 99
+		shift; exec "$@"' sh "$BUNDLE/rootfs" "$BERTH" --root "$ROOT" run --bundle "$BUNDLE" "$CID"
+}
+
+@test "linux.rootfsPropagation: slave of a shared rootfs -> / is master:N, not shared" {
+	cfg '.linux.rootfsPropagation = "slave"'
+	set_args sh -c "$MI"' mi / optional'
+	run_with_shared_rootfs
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *master:[0-9]* ]]
+	[[ "$output" != *shared:* ]]
+}
+
+@test "linux.rootfsPropagation: unbindable -> / is unbindable, the mounts below work" {
+	cfg '.linux.rootfsPropagation = "unbindable"'
+	set_args sh -c "$MI"' mi / optional; mi /proc fstype; echo x >/dev/shm/w && cat /dev/shm/w'
+	run_with_shared_rootfs
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *unbindable* ]]
+	[[ "${lines[0]}" != *shared:* ]]
+	[ "${lines[1]}" = proc ]
+	[ "${lines[2]}" = x ]
+	cfg '.linux.rootfsPropagation = "runbindable"'
+	run run_ctr sh -c "$MI"' mi / optional; mi /dev optional'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *unbindable* ]]
+	[[ "${lines[1]}" == *unbindable* ]]
+}
+
+@test "linux.rootfsPropagation: rshared on a shared host mount leaks no mount to the host" {
+	cfg '.linux.rootfsPropagation = "rshared"'
+	set_args sleep 100
+	run unshare -m --propagation private sh -c '
+		mount --bind "$1" "$1" && mount --make-shared "$1" || exit 99
+		"$2" --root "$3" create --bundle "$1" "$4" </dev/null >/dev/null 2>&1 3>&- || exit 98
+		awk -v d="$1/rootfs" '\''index($5, d) == 1 { print "LEAK " $5 }'\'' /proc/self/mountinfo
+		"$2" --root "$3" delete --force "$4"' sh "$BUNDLE" "$BERTH" "$ROOT" "$CID"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" != *LEAK* ]]
+}
+
+# --- destinations -----------------------------------------------------------------------------------
+
+@test "mounts: a destination that is a dangling symlink gets what it points to created inside the root" {
+	ln -s /h5/data/dir "$BUNDLE/rootfs/h5-abs"
+	ln -s h5-data2/sub/f "$BUNDLE/rootfs/h5-rel"
+	mnt_add '{destination: "/h5-abs", type: "tmpfs", source: "tmpfs"}'
+	bind_add /h5-rel '["bind"]' "$HOSTDIR/file"
+	run run_ctr sh -c 'stat -f -c %T /h5/data/dir; cat /h5-data2/sub/f; cat /h5-rel; readlink /h5-abs'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = tmpfs ]
+	[ "${lines[1]}" = from-host ]
+	[ "${lines[2]}" = from-host ]
+	[ "${lines[3]}" = /h5/data/dir ]
+	[ -d "$BUNDLE/rootfs/h5/data/dir" ]
+	[ -f "$BUNDLE/rootfs/h5-data2/sub/f" ]
+}
+
+@test "mounts: a tmpfs without mode= keeps the mode of the directory it covers (as runc)" {
+	mkdir -p "$BUNDLE/rootfs/h5m/private" "$BUNDLE/rootfs/h5m/sticky"
+	chmod 0700 "$BUNDLE/rootfs/h5m/private"
+	chmod 1750 "$BUNDLE/rootfs/h5m/sticky"
+	mnt_add '{destination: "/h5m/private", type: "tmpfs", source: "tmpfs", options: ["size=1m"]},
+		{destination: "/h5m/sticky", type: "tmpfs", source: "tmpfs"},
+		{destination: "/h5m/given", type: "tmpfs", source: "tmpfs", options: ["mode=0710"]},
+		{destination: "/h5m/new", type: "tmpfs", source: "tmpfs"}'
+	mkdir -p "$BUNDLE/rootfs/h5m/given"
+	run run_ctr sh -c 'for d in private sticky given new; do stat -c "$d %a" /h5m/$d; stat -f -c %T /h5m/$d; done'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "private 700" ]
+	[ "${lines[1]}" = tmpfs ]
+	[ "${lines[2]}" = "sticky 1750" ]
+	[ "${lines[4]}" = "given 710" ]
+	[ "${lines[6]}" = "new 1777" ]
+}
+
+@test "mounts: tmpcopyup keeps an explicit mode=, a new directory gets tmpfs's 1777 (podman --tmpfs)" {
+	mkdir -p "$BUNDLE/rootfs/h5c/given"
+	echo image >"$BUNDLE/rootfs/h5c/given/f"
+	chmod 0700 "$BUNDLE/rootfs/h5c/given"
+	mnt_add '{destination: "/h5c/given", type: "tmpfs", source: "tmpfs", options: ["tmpcopyup", "mode=0750"]},
+		{destination: "/h5c/new", type: "tmpfs", source: "tmpfs", options: ["rw", "noexec", "nosuid", "nodev", "tmpcopyup"]}'
+	run run_ctr sh -c 'stat -c "%a" /h5c/given /h5c/new; cat /h5c/given/f; stat -f -c %T /h5c/new'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 750 ]
+	[ "${lines[1]}" = 1777 ]
+	[ "${lines[2]}" = image ]
+	[ "${lines[3]}" = tmpfs ]
+}

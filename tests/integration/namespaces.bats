@@ -318,3 +318,84 @@ start_first() {
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"/proc/h4-no-such/ns/net"* ]]
 }
+
+# --- the mount namespace joined by path, or inherited -----------------------------------------------
+
+@test "namespaces: join mount by path -> the rootfs is set up in that namespace, nothing on the host" {
+	mkdir -p "$BUNDLE/rootfs/h7joined"
+	unshare -m --propagation private sh -c 'mount -t tmpfs h7 "$1" && echo in-joined-ns >"$1/marker" &&
+		exec sleep 1000' sh "$BUNDLE/rootfs/h7joined" </dev/null >/dev/null 2>&1 3>&- &
+	local holder=$! i
+	for ((i = 0; i < 50; i++)); do
+		[ "$(readlink /proc/$holder/ns/mnt)" != "$(host_ns mnt)" ] && [ "$(readlink /proc/$holder/exe)" = /usr/bin/sleep ] && break
+		sleep 0.05
+	done
+	ns_add mount "/proc/$holder/ns/mnt"
+	run run_ctr sh -c 'readlink /proc/self/ns/mnt; cat /h7joined/marker; grep -c " /proc " /proc/self/mountinfo'
+	local want
+	want=$(readlink /proc/$holder/ns/mnt)
+	kill "$holder"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "$want" ]
+	[ "${lines[1]}" = in-joined-ns ]
+	[ "${lines[2]}" -ge 1 ]
+	[ -z "$(host_mounts_here)" ]
+}
+
+@test "namespaces: joining the host's own mount namespace by path is refused" {
+	ns_add mount /proc/self/ns/mnt
+	run run_ctr true
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"the mount namespace /proc/self/ns/mnt is the host's own"* ]]
+}
+
+# No mount namespace, and nothing in the config that would need one.
+no_mount_ns_cfg() {
+	ns_drop mount
+	cfg 'del(.mounts) | del(.linux.maskedPaths) | del(.linux.readonlyPaths) | .root.readonly = false
+		| del(.linux.rootfsPropagation) | del(.linux.devices)'
+}
+
+@test "namespaces: absent mount -> the host's mount namespace, the root entered by chroot, nothing mounted" {
+	echo h7-inside >"$BUNDLE/rootfs/etc/h7-marker"
+	no_mount_ns_cfg
+	set_args sh -c 'cat /etc/h7-marker; ls /proc | wc -l; sleep 1000'
+	create_ctr
+	local pid
+	pid=$(rt state "$CID" | jq -r .pid)
+	[ "$(readlink /proc/$pid/ns/mnt)" = "$(host_ns mnt)" ]
+	[ "$(readlink /proc/$pid/root)" = "$BUNDLE/rootfs" ]
+	[ -z "$(host_mounts_here)" ]
+	run rt exec "$CID" cat /etc/h7-marker
+	[ "$status" -eq 0 ]
+	[ "$output" = h7-inside ]
+	rt start "$CID"
+	for ((i = 0; i < 50; i++)); do
+		[ -s "$BATS_TEST_TMPDIR/ctr.out" ] && [ "$(wc -l <"$BATS_TEST_TMPDIR/ctr.out")" -ge 2 ] && break
+		sleep 0.05
+	done
+	run cat "$BATS_TEST_TMPDIR/ctr.out"
+	[ "${lines[0]}" = h7-inside ]
+	[ "${lines[1]}" = 0 ]
+	[ -z "$(host_mounts_here)" ]
+}
+
+@test "namespaces: absent mount -> what would mount on the host is refused, naming it" {
+	ns_drop mount
+	run run_ctr true
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"mounts[0] (/proc): needs a mount namespace of the container's own"* ]]
+	no_mount_ns_cfg
+	cfg '.linux.maskedPaths = ["/proc/kcore"]'
+	run run_ctr true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"linux.maskedPaths: needs a mount namespace"* ]]
+	cfg 'del(.linux.maskedPaths) | .root.readonly = true'
+	run run_ctr true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"root.readonly: needs a mount namespace"* ]]
+	[ -z "$(host_mounts_here)" ]
+}

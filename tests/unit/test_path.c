@@ -281,6 +281,52 @@ START_TEST(mkdir_dangling_relative_symlink)
 }
 END_TEST
 
+START_TEST(create_file_through_dangling_symlinks)
+{
+	struct error err = { 0 };
+	int fd;
+
+	/* relative, with a missing parent; a chain of two; absolute; climbing out */
+	mklink("../new/dir/f", "a/rel");
+	mklink("/a/hop2", "a/hop1");
+	mklink("x/y", "a/hop2");
+	mklink("/abs/f", "abs-link");
+	mklink("../../../../../../out/planted", "a/climb");
+	fd = rootfs_create_file_in_root(rootfd, "/a/rel", 0644, &err);
+	ck_assert_msg(fd >= 0, "%s", err.msg);
+	ck_assert(same_file(fd, root, "new/dir/f"));
+	close(fd);
+	fd = rootfs_create_file_in_root(rootfd, "/a/hop1", 0644, &err);
+	ck_assert_msg(fd >= 0, "%s", err.msg);
+	ck_assert(same_file(fd, root, "a/x/y"));
+	close(fd);
+	fd = rootfs_create_file_in_root(rootfd, "/abs-link", 0644, &err);
+	ck_assert_msg(fd >= 0, "%s", err.msg);
+	ck_assert(same_file(fd, root, "abs/f"));
+	close(fd);
+	fd = rootfs_create_file_in_root(rootfd, "/a/climb", 0644, &err);
+	ck_assert_msg(fd >= 0, "%s", err.msg);
+	ck_assert(same_file(fd, root, "out/planted"));
+	ck_assert(!exists(outside, "planted"));
+	close(fd);
+	/* an existing file is opened, not recreated */
+	fd = rootfs_create_file_in_root(rootfd, "/a/b/file", 0644, &err);
+	ck_assert(same_file(fd, root, "a/b/file"));
+	close(fd);
+}
+END_TEST
+
+START_TEST(create_file_symlink_loop_is_eloop)
+{
+	struct error err = { 0 };
+
+	mklink("loop2", "a/loop1");
+	mklink("loop1", "a/loop2");
+	ck_assert_int_eq(rootfs_create_file_in_root(rootfd, "/a/loop1", 0644, &err), -ELOOP);
+	ck_assert_msg(strstr(err.msg, "symlink loop"), "%s", err.msg);
+}
+END_TEST
+
 static Suite *path_suite(void)
 {
 	Suite *s = suite_create("path");
@@ -298,6 +344,8 @@ static Suite *path_suite(void)
 	tcase_add_test(tc, mkdir_creates_and_reuses);
 	tcase_add_test(tc, mkdir_through_symlinks_stays_in);
 	tcase_add_test(tc, mkdir_dangling_relative_symlink);
+	tcase_add_test(tc, create_file_through_dangling_symlinks);
+	tcase_add_test(tc, create_file_symlink_loop_is_eloop);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -131,6 +131,8 @@ static void world_init_ns(struct world *w, bool userns)
 	ck_assert_int_eq(chdir(w->bundle), 0);
 	w->spec.mounts = w->mounts;
 	w->spec.linux_.devices = w->devices;
+	/* the test's own namespace stands for the container's; without it rootfs/ would mount nothing */
+	w->spec.linux_.namespaces[SPEC_NS_MOUNT].present = true;
 }
 
 static void world_init(struct world *w)
@@ -451,6 +453,73 @@ START_TEST(userns_devices_are_bind_mounts)
 }
 END_TEST
 
+/* berth's private nodes: numbers, mode and the mapped owner; the host's /dev/null never changes. */
+START_TEST(userns_devices_are_private_nodes)
+{
+	struct world w = { 0 };
+	struct spec_id_mapping map = { .container_id = 0, .host_id = 100000, .size = 65536 };
+	struct stat host_before, host_after, st;
+	char type[64], opts[512];
+
+	world_init(&w);
+	ck_assert_int_eq(stat("/dev/null", &host_before), 0);
+	add_mount(&w, "/dev", "tmpfs", "tmpfs", MS_NOSUID, "mode=755");
+	w.spec.linux_.namespaces[SPEC_NS_USER].present = true;
+	w.spec.linux_.uid_mappings = w.spec.linux_.gid_mappings = &map;
+	w.spec.linux_.n_uid_mappings = w.spec.linux_.n_gid_mappings = 1;
+	w.devices[0] = (struct spec_device){ .path = "/dev/h6/none-on-host", .type = 'c', .major = 1, .minor = 5,
+					     .has_file_mode = true, .file_mode = 0640, .has_uid = true, .uid = 5,
+					     .has_gid = true, .gid = 6 };
+	w.devices[1] = (struct spec_device){ .path = "/dev/null", .type = 'c', .major = 1, .minor = 3,
+					     .has_uid = true, .uid = 7, .has_gid = true, .gid = 7 };
+	w.spec.linux_.n_devices = 2;
+	rootfs_ctx_init(&w.ctx, &w.spec, w.root);
+	w.ctx.in_userns = true;
+	ck_assert_msg(rootfs_dev_make_private(&w.spec, &w.ctx.dev_fd, &w.err) == 0, "%s", w.err.msg);
+	ck_assert_int_ge(w.ctx.dev_fd, 0);
+	ck_assert_msg(rootfs_prepare(&w.ctx, &w.err) == 0, "%s", w.err.msg);
+	ck_assert_int_eq(w.ctx.dev_fd, -1);
+	assert_chr(at(w.root, "dev/h6/none-on-host"), 1, 5, 0640);
+	ck_assert_int_eq(stat(at(w.root, "dev/h6/none-on-host"), &st), 0);
+	ck_assert_int_eq(st.st_uid, 100005);
+	ck_assert_int_eq(st.st_gid, 100006);
+	ck_assert(mount_at(at(w.root, "dev/h6/none-on-host"), type, opts));
+	ck_assert_str_eq(type, "tmpfs");
+	ck_assert_msg(strstr(opts, "nosuid") && strstr(opts, "noexec"), "%s", opts);
+	assert_chr(at(w.root, "dev/null"), 1, 3, 0666);
+	ck_assert_int_eq(stat(at(w.root, "dev/null"), &st), 0);
+	ck_assert_int_eq(st.st_uid, 100007);
+	ck_assert_int_eq(stat("/dev/null", &host_after), 0);
+	ck_assert_int_eq(host_after.st_uid, host_before.st_uid);
+	ck_assert_int_eq(host_after.st_gid, host_before.st_gid);
+	ck_assert_int_eq(host_after.st_mode, host_before.st_mode);
+}
+END_TEST
+
+/* Without private nodes the host's node is bound as it is, nosuid and noexec, never chowned. */
+START_TEST(userns_fallback_binds_the_host_node_unchanged)
+{
+	struct world w = { 0 };
+	struct stat before, after;
+	char opts[512];
+
+	world_init(&w);
+	ck_assert_int_eq(stat("/dev/zero", &before), 0);
+	add_mount(&w, "/dev", "tmpfs", "tmpfs", MS_NOSUID, "mode=755");
+	w.devices[0] = (struct spec_device){ .path = "/dev/zero", .type = 'c', .major = 1, .minor = 5,
+					     .has_file_mode = true, .file_mode = 0600, .has_uid = true, .uid = 9 };
+	w.spec.linux_.n_devices = 1;
+	rootfs_ctx_init(&w.ctx, &w.spec, w.root);
+	w.ctx.in_userns = true;
+	ck_assert_msg(rootfs_prepare(&w.ctx, &w.err) == 0, "%s", w.err.msg);
+	ck_assert(mount_at(at(w.root, "dev/zero"), NULL, opts));
+	ck_assert_msg(strstr(opts, "nosuid") && strstr(opts, "noexec"), "%s", opts);
+	ck_assert_int_eq(stat("/dev/zero", &after), 0);
+	ck_assert_int_eq(after.st_uid, before.st_uid);
+	ck_assert_int_eq(after.st_mode, before.st_mode);
+}
+END_TEST
+
 START_TEST(idmapped_bind)
 {
 	struct world w = { 0 };
@@ -738,6 +807,80 @@ START_TEST(console_refuses_dir_and_fifo)
 }
 END_TEST
 
+static size_t count_mounts(int proc)
+{
+	cleanup_free char *info = NULL;
+	size_t n = 0;
+
+	ck_assert_int_eq(read_file_at(proc, "self/mountinfo", &info, NULL, 1 << 20), 0);
+	for (char *p = info; (p = strchr(p, '\n')); p++)
+		n++;
+	return n;
+}
+
+/* No mount namespace of the container's own: nothing mounted, the root entered by chroot. */
+START_TEST(host_mounts_only_chroot)
+{
+	struct world w = { 0 };
+	char buf[32] = "";
+	cleanup_close int proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	size_t before;
+	int fd;
+
+	world_init(&w);
+	w.spec.linux_.namespaces[SPEC_NS_MOUNT].present = false;
+	add_mount(&w, "/tmp", "tmpfs", "tmpfs", 0, NULL);
+	before = count_mounts(proc);
+	rootfs_ctx_init(&w.ctx, &w.spec, w.root);
+	ck_assert(w.ctx.host_mounts);
+	ck_assert_msg(rootfs_prepare(&w.ctx, &w.err) == 0, "%s", w.err.msg);
+	ck_assert_int_eq(count_mounts(proc), before);
+	ck_assert_msg(rootfs_pivot(&w.ctx, &w.err) == 0, "%s", w.err.msg);
+	ck_assert_msg(rootfs_finish(&w.ctx, &w.err) == 0, "%s", w.err.msg);
+	fd = open("/etc/hostname", O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_gt(read(fd, buf, sizeof(buf) - 1), 0);
+	close(fd);
+	ck_assert_str_eq(buf, "image\n");
+	ck_assert_int_ne(access("/dev/null", F_OK), 0);
+	rootfs_ctx_release(&w.ctx);
+}
+END_TEST
+
+static const struct {
+	const char *dest, *type;
+	bool bind, pidns, ok;
+} proc_dests[] = {
+	{ "/proc", "proc", false, true, true },
+	{ "/proc", "tmpfs", false, true, false },
+	{ "/proc", "bind", true, true, false },	  /* another pid namespace's processes */
+	{ "/proc", "bind", true, false, true },	  /* the source is checked at mount time */
+	{ "/proc/sys", "tmpfs", false, false, false },
+	{ "/proc/sys/kernel/core_pattern", "bind", true, false, false },
+	{ "/proc/self/attr", "tmpfs", false, false, false },
+	{ "/proc/cpuinfo", "bind", true, true, true },
+	{ "/proc/sys/kernel/ns_last_pid", "bind", true, true, true },
+	{ "/proc/net/dev", "bind", true, true, true },
+	{ "/procfs", "tmpfs", false, true, true },
+	{ "/tmp/proc", "tmpfs", false, true, true },
+};
+
+START_TEST(proc_destinations)
+{
+	struct spec spec = { 0 };
+	struct spec_mount m = { .type = (char *)proc_dests[_i].type, .opts.bind = proc_dests[_i].bind };
+	struct error err = { 0 };
+	int r;
+
+	spec.linux_.namespaces[SPEC_NS_PID].present = proc_dests[_i].pidns;
+	r = rootfs_check_proc_dest(&spec, &m, proc_dests[_i].dest, false, -1, &err);
+	ck_assert_msg((r == 0) == proc_dests[_i].ok, "%s (%s): %d %s", proc_dests[_i].dest, proc_dests[_i].type, r,
+		      err.msg);
+	if (r < 0)
+		ck_assert_msg(strstr(err.msg, "is inside /proc"), "%s", err.msg);
+}
+END_TEST
+
 static Suite *rootfs_suite(void)
 {
 	Suite *s = suite_create("rootfs");
@@ -746,10 +889,14 @@ static Suite *rootfs_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, prepare_mounts_and_devices);
 	tcase_add_test(tc, mount_errors_name_the_mount);
+	tcase_add_loop_test(tc, proc_destinations, 0, (int)ARRAY_SIZE(proc_dests));
+	tcase_add_test(tc, host_mounts_only_chroot);
 	tcase_add_loop_test(tc, hostile_dev_symlink, 0, 2);
 	tcase_add_test(tc, hostile_dev_symlink_host_path);
 	tcase_add_test(tc, hostile_mount_destination_symlink);
 	tcase_add_test(tc, userns_devices_are_bind_mounts);
+	tcase_add_test(tc, userns_devices_are_private_nodes);
+	tcase_add_test(tc, userns_fallback_binds_the_host_node_unchanged);
 	tcase_add_loop_test(tc, idmapped_bind, 0, 2);
 	tcase_add_test(tc, default_spec_end_to_end);
 	tcase_add_loop_test(tc, cgroup_shows_only_our_cgroup, 0, 2);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "runtime/spec.h"
+#include "runtime/spec_resources.h"
 #include "runtime/util.h"
 
 /* Documents are written with ' for " to stay readable; no test value needs a single quote. */
@@ -214,6 +215,22 @@ static const struct {
 	{ LINUX("'intelRdt':1"), "linux.intelRdt: expected an object" },
 	{ LINUX("'cgroupsPath':5"), "linux.cgroupsPath: expected a string" },
 	{ LINUX("'mountLabel':5"), "linux.mountLabel: expected a string" },
+	/* \u0000 inside a string or key: the tree would cut it short, so a policy tool and berth disagree */
+	{ PROC("'capabilities':{'bounding':['CAP_CHOWN','CAP_SYS_ADMIN\\u0000junk']}"),
+	  "process.capabilities.bounding[1]: the string holds a NUL character (\\u0000), which is not allowed" },
+	{ MOUNT("{'destination':'/a','type':'tmpfs'},{'destination':'/mnt\\u0000/../../x','type':'tmpfs'}"),
+	  "mounts[1].destination: the string holds a NUL character" },
+	{ PROC("'args':['sh','-c','x\\u0000'],'env':['A=1']"), "process.args[2]: the string holds a NUL" },
+	{ DOC("'hostname':'\\u0000'"), "hostname: the string holds a NUL character" },
+	{ DOC("'annotations':{'a':'b','c\\u0000d':'e'}"), "annotations: an object key holds a NUL character" },
+	{ LINUX("'sysctl':{'net.ipv4.ip_forward':'1\\u0000'}"),
+	  "linux.sysctl.net.ipv4.ip_forward: the string holds a NUL" },
+	{ LINUX("'resources':{'unified':{'memory.max':'1\\u0000'}}"),
+	  "linux.resources.unified.memory.max: the string holds a NUL" },
+	{ HOOKS("'prestart':[{'path':'/bin/true'},{'path':'/x','args':['a','b\\u0000']}]"),
+	  "hooks.prestart[1].args[1]: the string holds a NUL" },
+	{ "{'ociVersion\\u0000':'1.3.0'}", "an object key holds a NUL character" },
+	{ "['a',['b',{'c':[1,'\\u0000']}]]", "[1][1].c[1]: the string holds a NUL" },
 };
 
 START_TEST(malformed_documents)
@@ -243,6 +260,32 @@ START_TEST(nul_byte_rejected)
 }
 END_TEST
 
+/* An escaped backslash followed by u0000 is six ordinary characters, not a NUL. */
+START_TEST(escaped_backslash_is_not_nul)
+{
+	cleanup_free char *json = q(PROC("'args':['a\\\\u0000b']"));
+	struct error err = { 0 };
+	struct spec *s = NULL;
+
+	ck_assert_msg(spec_parse(json, strlen(json), &s, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(s->process.args[0], "a\\u0000b");
+	spec_free(s);
+}
+END_TEST
+
+/* `berth update -r` documents go through the same check. */
+START_TEST(update_document_nul)
+{
+	static const char doc[] = "{\"pids\":{\"limit\":5},\"unified\":{\"pids.max\\u0000x\":\"1\"}}";
+	struct spec_resources *r = NULL;
+	struct error err = { 0 };
+
+	ck_assert_int_eq(spec_resources_parse(doc, strlen(doc), "", &r, &err), -EINVAL);
+	ck_assert_ptr_null(r);
+	ck_assert_msg(strstr(err.msg, "unified: an object key holds a NUL character"), "%s", err.msg);
+}
+END_TEST
+
 START_TEST(parse_without_terminator)
 {
 	cleanup_free char *json = q("{'ociVersion':'1.3.0','root':{'path':'r'}}GARBAGE");
@@ -265,6 +308,8 @@ int main(void)
 	tcase_add_loop_test(bad, malformed_documents, 0, (int)ARRAY_SIZE(bad_docs));
 	tcase_add_test(bad, nul_byte_rejected);
 	tcase_add_test(bad, parse_without_terminator);
+	tcase_add_test(bad, escaped_backslash_is_not_nul);
+	tcase_add_test(bad, update_document_nul);
 	suite_add_tcase(s, bad);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
