@@ -13,6 +13,7 @@ struct rootfs_ctx {
 	bool no_pivot;		/* --no-pivot: MS_MOVE + chroot instead of pivot_root */
 	bool in_userns;		/* a new user namespace: devices are bind-mounted from the host, not mknod'ed */
 	int rootfd;		/* O_PATH fd of the root once rootfs_prepare() opened it; -1 before */
+	const int *bind_trees;	/* [n_mounts]: detached bind sources berth opened before the userns, -1 or NULL */
 	int devnull_fd;		/* O_PATH fd of a verified 1:3 char device, opened before pivot, for maskedPaths */
 };
 

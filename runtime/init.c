@@ -362,8 +362,7 @@ static int setup_before_start(struct init_state *s, struct error *err)
 	const struct spec *spec = s->a->spec;
 	int r;
 
-	if (chdir(s->a->bundle) < 0)
-		return error_sys(err, "bundle %s", s->a->bundle);
+	/* our cwd is the bundle already: berth entered it for us before clone (process_spawn_init) */
 	if ((r = enter_namespaces(s, err)) < 0)
 		return error_prefix(err, "namespaces");
 	if (setsid() < 0)
@@ -378,6 +377,7 @@ static int setup_before_start(struct init_state *s, struct error *err)
 	rootfs_ctx_init(&s->rootfs, spec, s->a->rootfs);
 	s->rootfs.no_pivot = s->a->no_pivot;
 	s->rootfs.in_userns = spec->linux_.namespaces[SPEC_NS_USER].present;
+	s->rootfs.bind_trees = s->a->bind_trees;
 	if ((r = rootfs_prepare(&s->rootfs, err)) < 0)
 		return error_prefix(err, "rootfs");
 	if ((r = sync_hooks(s, err)) < 0)
