@@ -22,6 +22,7 @@
 #include "rootfs/rootfs.h"
 #include "runtime/caps.h"
 #include "runtime/credentials.h"
+#include "runtime/home.h"
 #include "runtime/sched.h"
 #include "runtime/sync.h"
 #include "runtime/terminal.h"
@@ -133,6 +134,7 @@ static int setup_process(struct exec_child_args *a, char **exec_path, struct err
 		return error_prefix(err, "terminal");
 	if ((r = enter_cwd(p->cwd, err)) < 0)
 		return r;
+	home_set_default(p);
 	if ((r = credentials_set_rlimits(p, err)) < 0)
 		return r;
 	if (a->linux_->personality.present && syscall(SYS_personality, a->linux_->personality.domain) < 0)

@@ -24,6 +24,7 @@
 #include "rootfs/rootfs.h"
 #include "runtime/caps.h"
 #include "runtime/credentials.h"
+#include "runtime/home.h"
 #include "runtime/hooks.h"
 #include "runtime/log.h"
 #include "runtime/procfs.h"
@@ -394,6 +395,7 @@ static int setup_before_start(struct init_state *s, struct error *err)
 	if ((r = rootfs_finish(&s->rootfs, err)) < 0)
 		return error_prefix(err, "rootfs");
 
+	home_set_default(&spec->process);
 	if ((r = set_oom_score_adj(s, err)) < 0 || (r = credentials_set_rlimits(&spec->process, err)) < 0 ||
 	    (r = set_personality(&spec->linux_, err)) < 0 || (r = join_session_keyring(s, err)) < 0 ||
 	    (r = sched_apply(&spec->process, err)) < 0)
