@@ -23,6 +23,7 @@
 #include "runtime/caps.h"
 #include "runtime/credentials.h"
 #include "runtime/home.h"
+#include "runtime/mempolicy.h"
 #include "runtime/sched.h"
 #include "runtime/sync.h"
 #include "runtime/terminal.h"
@@ -141,6 +142,8 @@ static int setup_process(struct exec_child_args *a, char **exec_path, struct err
 		return error_sys(err, "linux.personality");
 	/* while CAP_SYS_NICE is still ours */
 	if ((r = sched_apply(p, err)) < 0)
+		return r;
+	if (a->linux_->has_memory_policy && (r = mempolicy_apply(&a->linux_->memory_policy, err)) < 0)
 		return r;
 	if (p->user.has_umask)
 		umask(p->user.umask);

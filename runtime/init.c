@@ -27,6 +27,7 @@
 #include "runtime/home.h"
 #include "runtime/hooks.h"
 #include "runtime/log.h"
+#include "runtime/mempolicy.h"
 #include "runtime/procfs.h"
 #include "runtime/sched.h"
 #include "runtime/sync.h"
@@ -399,6 +400,8 @@ static int setup_before_start(struct init_state *s, struct error *err)
 	if ((r = set_oom_score_adj(s, err)) < 0 || (r = credentials_set_rlimits(&spec->process, err)) < 0 ||
 	    (r = set_personality(&spec->linux_, err)) < 0 || (r = join_session_keyring(s, err)) < 0 ||
 	    (r = sched_apply(&spec->process, err)) < 0)
+		return r;
+	if (spec->linux_.has_memory_policy && (r = mempolicy_apply(&spec->linux_.memory_policy, err)) < 0)
 		return r;
 	if (spec->process.user.has_umask)
 		umask(spec->process.user.umask);
