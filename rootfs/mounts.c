@@ -235,8 +235,9 @@ static int apply_idmap(const struct rootfs_ctx *ctx, const struct spec_mount *m,
 	return 0;
 }
 
-static int mount_bind(const struct rootfs_ctx *ctx, const struct spec_mount *m, int src, int target,
-		      struct error *err)
+/* src is a path fd, or (is_tree) a detached clone berth already made: we attach it as it is. */
+static int mount_bind(const struct rootfs_ctx *ctx, const struct spec_mount *m, int *src, bool is_tree,
+		      int target, struct error *err)
 {
 	unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH;
 	cleanup_close int tree = -1;
@@ -245,7 +246,9 @@ static int mount_bind(const struct rootfs_ctx *ctx, const struct spec_mount *m, 
 
 	if (m->opts.recursive)
 		flags |= AT_RECURSIVE;
-	if ((tree = open_tree(src, "", flags)) < 0)
+	if (is_tree)
+		tree = steal_fd(src);
+	else if ((tree = open_tree(*src, "", flags)) < 0)
 		return error_sys(err, "bind %s", m->source);
 	opts_attr(&m->opts, &a);
 	if ((r = setattr_fd(tree, false, &a)) < 0)
@@ -599,7 +602,7 @@ static char *tmpfs_data_keeping_mode(const struct rootfs_ctx *ctx, const struct 
 	return xasprintf("mode=%04o%s%s", st.st_mode & 07777, *data ? "," : "", data);
 }
 
-static int mount_one(struct rootfs_ctx *ctx, const struct spec_mount *m, struct error *err)
+static int mount_one(struct rootfs_ctx *ctx, size_t idx, const struct spec_mount *m, struct error *err)
 {
 	cleanup_close int src = -1, target = -1, mnt = -1;
 	cleanup_free char *tmpfs_data = tmpfs_data_keeping_mode(ctx, m);
@@ -616,7 +619,14 @@ static int mount_one(struct rootfs_ctx *ctx, const struct spec_mount *m, struct 
 	if (m->opts.bind) {
 		if (!m->source)
 			return error_set(err, EINVAL, "bind mount without a source");
-		if ((src = open(m->source, O_PATH | O_CLOEXEC)) < 0 || fstat(src, &st) < 0)
+		bool is_tree = ctx->bind_trees && ctx->bind_trees[idx] >= 0;
+
+		/* a detached clone berth made before our user namespace, or the path as we see it */
+		if (is_tree)
+			src = fcntl(ctx->bind_trees[idx], F_DUPFD_CLOEXEC, 3);
+		else
+			src = open(m->source, O_PATH | O_CLOEXEC);
+		if (src < 0 || fstat(src, &st) < 0)
 			return error_sys(err, "bind source %s", m->source);
 		if (S_ISDIR(st.st_mode))
 			target = rootfs_mkdir_in_root(ctx->rootfd, m->destination, 0755, err);
@@ -626,7 +636,7 @@ static int mount_one(struct rootfs_ctx *ctx, const struct spec_mount *m, struct 
 			return target;
 		if ((r = rootfs_check_proc_target(ctx, m, target, src, err)) < 0)
 			return r;
-		mnt = mount_bind(ctx, m, src, target, err);
+		mnt = mount_bind(ctx, m, &src, is_tree, target, err);
 	} else {
 		if (!m->type)
 			return error_set(err, EINVAL, "no filesystem type");
@@ -667,7 +677,7 @@ int rootfs_mount_all(struct rootfs_ctx *ctx, struct error *err)
 {
 	for (size_t i = 0; i < ctx->spec->n_mounts; i++) {
 		const struct spec_mount *m = &ctx->spec->mounts[i];
-		int r = mount_one(ctx, m, err);
+		int r = mount_one(ctx, i, m, err);
 
 		if (r < 0)
 			return error_prefix(err, "mounts[%zu] (%s)", i, m->destination);

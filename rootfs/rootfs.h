@@ -13,6 +13,7 @@ struct rootfs_ctx {
 	bool no_pivot;		/* --no-pivot: MS_MOVE + chroot instead of pivot_root */
 	bool in_userns;		/* a user namespace: devices are bind mounts of private nodes, not mknod'ed */
 	int rootfd;		/* O_PATH fd of the root once rootfs_prepare() opened it; -1 before */
+	const int *bind_trees;	/* [n_mounts]: detached bind sources berth opened before the userns, -1 or NULL */
 	int devnull_fd;		/* O_PATH fd of a verified 1:3 char device, opened before pivot, for maskedPaths */
 	int dev_fd;		/* in a user namespace: rootfs_dev_make_private's nodes (taken over), else -1 */
 	bool host_mounts;	/* no mount namespace of its own: nothing is mounted, the root is chroot'ed */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "runtime/caps.h"
+#include "runtime/stdio_owner.h"
 #include "runtime/util.h"
 
 int credentials_set_rlimits(const struct spec_process *p, struct error *err)
@@ -35,6 +36,10 @@ int credentials_switch_user(const struct spec_process *p, struct error *err)
 {
 	const struct spec_user *u = &p->user;
 
+	int r = stdio_give_to_user(u->uid, err);
+
+	if (r < 0)
+		return r;
 	if (setgroups(u->n_additional_gids, u->n_additional_gids ? (gid_t *)u->additional_gids : NULL) < 0)
 		return error_sys(err, "process.user.additionalGids");
 	if (caps_drop_bounding(&p->capabilities, err) < 0)

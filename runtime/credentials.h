@@ -8,7 +8,8 @@
 /* process.rlimits; one above the caller's hard limit names the limit and both values. */
 int credentials_set_rlimits(const struct spec_process *p, struct error *err);
 
-/* additionalGids, bounding set, gid, uid, the other capability sets, no_new_privs: in that order. */
+/* stdio pipes to the user (stdio_owner.h), additionalGids, bounding set, gid, uid, the other
+ * capability sets, no_new_privs: in that order. */
 int credentials_switch_user(const struct spec_process *p, struct error *err);
 
 /* args[0] found through the process's own PATH, as its user: "exec: "x": executable file not found". */

@@ -22,6 +22,8 @@
 #include "runtime/caps.h"
 #include "runtime/credentials.h"
 #include "runtime/sanitizer.h"
+#include "runtime/home.h"
+#include "runtime/mempolicy.h"
 #include "runtime/sched.h"
 #include "runtime/sync.h"
 #include "runtime/terminal.h"
@@ -135,12 +137,15 @@ static int setup_process(struct exec_child_args *a, char **exec_path, struct err
 		return error_prefix(err, "terminal");
 	if ((r = enter_cwd(p->cwd, err)) < 0)
 		return r;
+	home_set_default(p);
 	if ((r = credentials_set_rlimits(p, err)) < 0)
 		return r;
 	if (a->linux_->personality.present && syscall(SYS_personality, a->linux_->personality.domain) < 0)
 		return error_sys(err, "linux.personality");
 	/* while CAP_SYS_NICE is still ours */
 	if ((r = sched_apply(p, err)) < 0)
+		return r;
+	if (a->linux_->has_memory_policy && (r = mempolicy_apply(&a->linux_->memory_policy, err)) < 0)
 		return r;
 	if (p->user.has_umask)
 		umask(p->user.umask);

@@ -17,6 +17,7 @@
 
 #include "runtime/caps.h"
 #include "runtime/json.h"
+#include "runtime/mempolicy.h"
 #include "runtime/spec.h"
 #include "runtime/util.h"
 
@@ -169,6 +170,11 @@ static void write_linux(struct json_out *j)
 	enabled(j, "apparmor", false);
 	enabled(j, "selinux", false);
 	enabled(j, "intelRdt", false);
+	json_key(j, "memoryPolicy");
+	json_map_open(j);
+	strings(j, "modes", mempolicy_mode_names, mempolicy_n_modes);
+	strings(j, "flags", mempolicy_flag_names, mempolicy_n_flags);
+	json_map_close(j);
 	json_key(j, "mountExtensions");
 	json_map_open(j);
 	enabled(j, "idmap", kernel_has_idmap());

@@ -25,8 +25,10 @@
 #include "runtime/caps.h"
 #include "runtime/credentials.h"
 #include "runtime/exec_stub.h"
+#include "runtime/home.h"
 #include "runtime/hooks.h"
 #include "runtime/log.h"
+#include "runtime/mempolicy.h"
 #include "runtime/procfs.h"
 #include "runtime/sanitizer.h"
 #include "runtime/sched.h"
@@ -372,8 +374,7 @@ static int setup_before_start(struct init_state *s, struct error *err)
 	const struct spec *spec = s->a->spec;
 	int r;
 
-	if (chdir(s->a->bundle) < 0)
-		return error_sys(err, "bundle %s", s->a->bundle);
+	/* our cwd is the bundle already: berth entered it for us before clone (process_spawn_init) */
 	if ((r = enter_namespaces(s, err)) < 0)
 		return error_prefix(err, "namespaces");
 	if (setsid() < 0)
@@ -389,6 +390,7 @@ static int setup_before_start(struct init_state *s, struct error *err)
 	s->rootfs.no_pivot = s->a->no_pivot;
 	s->rootfs.in_userns = spec->linux_.namespaces[SPEC_NS_USER].present;
 	s->rootfs.dev_fd = s->a->dev_fd;
+	s->rootfs.bind_trees = s->a->bind_trees;
 	if ((r = rootfs_prepare(&s->rootfs, err)) < 0)
 		return error_prefix(err, "rootfs");
 	if ((r = sync_hooks(s, err)) < 0)
@@ -405,9 +407,12 @@ static int setup_before_start(struct init_state *s, struct error *err)
 	if ((r = rootfs_finish(&s->rootfs, err)) < 0)
 		return error_prefix(err, "rootfs");
 
+	home_set_default(&spec->process);
 	if ((r = set_oom_score_adj(s, err)) < 0 || (r = credentials_set_rlimits(&spec->process, err)) < 0 ||
 	    (r = set_personality(&spec->linux_, err)) < 0 || (r = join_session_keyring(s, err)) < 0 ||
 	    (r = sched_apply(&spec->process, err)) < 0)
+		return r;
+	if (spec->linux_.has_memory_policy && (r = mempolicy_apply(&spec->linux_.memory_policy, err)) < 0)
 		return r;
 	if (spec->process.user.has_umask)
 		umask(spec->process.user.umask);

@@ -15,6 +15,7 @@ struct init_args {
 	const char *id;
 	const char *rootfs;	  /* absolute host path */
 	const char *bundle;	  /* absolute; relative mount sources resolve against it */
+	int *bind_trees;	  /* [spec->n_mounts]: bind sources berth opened (mount_sources.h), or NULL */
 	struct ns_plan *ns;
 	int sync_fd;		  /* our end of the sync socketpair */
 	int fifo_fd;		  /* O_PATH fd of the exec fifo: opening it for writing waits for `start` */

@@ -1,6 +1,7 @@
 #include "runtime/process.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <linux/sched.h>
@@ -14,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "runtime/mount_sources.h"
 #include "runtime/namespaces.h"
 #include "runtime/sync.h"
 #include "runtime/terminal.h"
@@ -143,9 +145,30 @@ static pid_t clone_init(struct init_args *a, struct clone_args *ca, int sync[2])
 	return child;
 }
 
+/* The init inherits the bundle as its cwd: chdir here, with our credentials, and come back after. */
+static int enter_bundle(const struct init_args *a, int *cwd, struct error *err)
+{
+	*cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*cwd < 0)
+		return error_sys(err, "open the current directory");
+	if (chdir(a->bundle) < 0) {
+		close_quietly(steal_fd(cwd));
+		return error_sys(err, "bundle %s", a->bundle);
+	}
+	return 0;
+}
+
+static void leave_bundle(int *cwd)
+{
+	if (fchdir(*cwd) < 0)
+		log_warn("return to the previous working directory: %s", strerror(errno));
+	close_quietly(steal_fd(cwd));
+}
+
 int process_spawn_init(struct init_args *a, int sync[2], const struct init_parent_ops *ops, pid_t *pid,
 		       struct error *err)
 {
+	cleanup_close int cwd = -1;
 	struct clone_args ca = { .exit_signal = SIGCHLD };
 	pid_t child, init_pid = -1;
 	int r;
@@ -160,6 +183,14 @@ int process_spawn_init(struct init_args *a, int sync[2], const struct init_paren
 		ca.flags |= CLONE_INTO_CGROUP;
 		ca.cgroup = a->cgroup_fd;
 	}
+	/* what needs host paths is resolved here, before the init is in its user namespace: its cwd
+	 * (the bundle, inherited as runc does) and the bind sources */
+	if ((r = enter_bundle(a, &cwd, err)) < 0) {
+		ns_parent_restore(a->ns);
+		return r;
+	}
+	if (a->ns->new_user || a->ns->join_fd[SPEC_NS_USER] >= 0)
+		mount_sources_open(a->spec, a->bundle, &a->bind_trees);
 	child = clone_init(a, &ca, sync);
 	/* kernels before 5.7, or a cgroup clone3 cannot enter: move the child in by hand */
 	if (child < 0 && a->cgroup_fd >= 0 && ops->enter_cgroup) {
@@ -170,9 +201,13 @@ int process_spawn_init(struct init_args *a, int sync[2], const struct init_paren
 		a->cgroup_self = false;
 		child = clone_init(a, &ca, sync);
 	}
+	int clone_errno = errno;
+
+	mount_sources_close(a->spec, &a->bind_trees);
+	leave_bundle(&cwd);
 	ns_parent_restore(a->ns);
 	if (child < 0)
-		return error_sys(err, "clone the container init");
+		return error_set(err, clone_errno, "clone the container init");
 	close(sync[1]);
 	sync[1] = -1;
 

@@ -1,11 +1,15 @@
 #include "runtime/sched.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <sched.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#include "runtime/util.h"
 
 /* <linux/sched/types.h> clashes with glibc's <sched.h>; this is its sched_attr (sched_setattr(2)) */
 struct sched_attr {
@@ -21,6 +25,45 @@ struct sched_attr {
 
 #define IOPRIO_WHO_PROCESS 1
 #define IOPRIO_CLASS_SHIFT 13
+
+static unsigned long long sysctl_us(const char *name, unsigned long long dflt)
+{
+	cleanup_free char *path = xasprintf("/proc/sys/kernel/%s", name), *text = NULL;
+	unsigned long long v;
+
+	if (read_file_at(AT_FDCWD, path, &text, NULL, 64) < 0 || sscanf(text, "%llu", &v) != 1)
+		return dflt;
+	return v;
+}
+
+/* The fields were checked at parse time (spec_sched.c): what is left is the host's to refuse. */
+static int sched_error(const struct spec_scheduler *s, struct error *err)
+{
+	unsigned long long period = s->period ? s->period : s->deadline;
+	unsigned long long lo, hi;
+	int e = errno;
+
+	if (s->policy != SCHED_DEADLINE)
+		return error_set(err, e, "process.scheduler");
+	switch (e) {
+	case EINVAL:
+		lo = sysctl_us("sched_deadline_period_min_us", 100);
+		hi = sysctl_us("sched_deadline_period_max_us", 4194304);
+		if (period < lo * 1000 || period > hi * 1000)
+			return error_set(err, EINVAL, "process.scheduler.%s: %llu ns is outside the host's range "
+					 "%llu..%llu us (kernel.sched_deadline_period_min_us, _max_us)",
+					 s->period ? "period" : "deadline", period, lo, hi);
+		break;
+	case EBUSY:
+		return error_set(err, EBUSY, "process.scheduler: SCHED_DEADLINE runtime %llu ns per %llu ns is more "
+				 "than the host's admission control leaves (kernel.sched_rt_runtime_us)",
+				 (unsigned long long)s->runtime, period);
+	case EPERM:
+		return error_set(err, EPERM, "process.scheduler: SCHED_DEADLINE needs CAP_SYS_NICE and a CPU "
+				 "affinity covering the whole root domain");
+	}
+	return error_set(err, e, "process.scheduler");
+}
 
 int sched_apply(const struct spec_process *p, struct error *err)
 {
@@ -39,7 +82,7 @@ int sched_apply(const struct spec_process *p, struct error *err)
 		};
 
 		if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0)
-			return error_sys(err, "process.scheduler");
+			return sched_error(s, err);
 	}
 	if (p->io_priority.present) {
 		int value = (p->io_priority.class << IOPRIO_CLASS_SHIFT) | p->io_priority.priority;

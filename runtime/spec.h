@@ -118,6 +118,15 @@ struct spec_user {
 	size_t n_additional_gids;
 };
 
+/* linux.memoryPolicy: set_mempolicy(2); checked at parse time the way the kernel checks it */
+#define SPEC_MPOL_MAX_NODES 1024
+struct spec_mempolicy {
+	int mode;	/* MPOL_* */
+	unsigned flags; /* MPOL_F_STATIC_NODES, _RELATIVE_NODES, _NUMA_BALANCING */
+	char *nodes;	/* as written, NULL when absent */
+	unsigned long mask[SPEC_MPOL_MAX_NODES / (8 * sizeof(unsigned long))];
+};
+
 /* process.scheduler: sched_setattr(2) */
 struct spec_scheduler {
 	bool present;
@@ -249,6 +258,7 @@ struct spec_linux {
 	struct spec_seccomp *seccomp; /* NULL when absent */
 	bool has_intel_rdt;
 	bool has_memory_policy;
+	struct spec_mempolicy memory_policy; /* valid when has_memory_policy */
 	bool has_net_devices;
 };
 

@@ -49,6 +49,8 @@ void spec_kv_free(struct spec_kv *kv, size_t n);
 int spec_parse_process(yajl_val v, struct spec_process *p, struct error *err);
 /* process.scheduler, process.ioPriority, process.execCPUAffinity (runtime/spec_sched.c) */
 int spec_parse_sched(yajl_val process, struct spec_process *p, struct error *err);
+/* linux.memoryPolicy (spec_mempolicy.c) */
+int spec_parse_mempolicy(yajl_val v, struct spec_mempolicy *mp, struct error *err);
 void spec_process_free(struct spec_process *p);
 
 int spec_parse_linux(yajl_val v, struct spec_linux *lx, struct error *err);

@@ -237,7 +237,7 @@ static int parse_personality(yajl_val v, struct spec_personality *pers, struct e
 	return 0;
 }
 
-/* intelRdt, memoryPolicy, netDevices belong to later modules: only their presence and shape are checked. */
+/* intelRdt, netDevices belong to later modules: only their presence and shape are checked. */
 static int note_object(yajl_val lv, const char *key, bool *has, struct error *err)
 {
 	cleanup_free char *p = xasprintf("linux.%s", key);
@@ -323,8 +323,12 @@ int spec_parse_linux(yajl_val v, struct spec_linux *lx, struct error *err)
 	if ((f = sj_get(v, "resources")) &&
 	    spec_parse_resources(f, "linux.resources", &lx->resources, err) < 0)
 		return -EINVAL;
+	if ((f = sj_get(v, "memoryPolicy"))) {
+		if (spec_parse_mempolicy(f, &lx->memory_policy, err) < 0)
+			return -EINVAL;
+		lx->has_memory_policy = true;
+	}
 	if (note_object(v, "intelRdt", &lx->has_intel_rdt, err) < 0 ||
-	    note_object(v, "memoryPolicy", &lx->has_memory_policy, err) < 0 ||
 	    note_object(v, "netDevices", &lx->has_net_devices, err) < 0)
 		return -EINVAL;
 	return validate_linux(lx, err);
@@ -344,6 +348,7 @@ void spec_linux_free(struct spec_linux *lx)
 	strv_free(lx->masked_paths);
 	strv_free(lx->readonly_paths);
 	free(lx->mount_label);
+	free(lx->memory_policy.nodes);
 	spec_seccomp_free(lx->seccomp);
 	spec_resources_free(lx->resources);
 }

@@ -53,6 +53,54 @@ static int lookup(const struct name_value *table, size_t n, yajl_val v, const ch
 	return spec_fail(err, "%s: unknown value \"%s\"", path, name);
 }
 
+static const char *name_of(const struct name_value *table, size_t n, uint64_t value)
+{
+	for (size_t i = 0; i < n; i++)
+		if (table[i].value == value)
+			return table[i].name;
+	return "?";
+}
+
+/* The kernel's own checks (sched_setattr(2), __checkparam_dl), so the error names the field instead
+ * of the kernel's bare EINVAL. The period's sysctl bounds are checked when it is applied. */
+static int check_deadline(const struct spec_scheduler *s, struct error *err)
+{
+	static const uint64_t dl_only = SCHED_FLAG_RECLAIM | SCHED_FLAG_DL_OVERRUN;
+	static const uint64_t clamp = SCHED_FLAG_UTIL_CLAMP_MIN | SCHED_FLAG_UTIL_CLAMP_MAX;
+	const char *policy = name_of(policies, ARRAY_SIZE(policies), s->policy);
+
+	if (s->flags & clamp)
+		return spec_fail(err, "process.scheduler.flags: %s needs a utilization value, which "
+				 "process.scheduler has no field for", name_of(sched_flags, ARRAY_SIZE(sched_flags),
+									     s->flags & clamp & -(s->flags & clamp)));
+	if (s->policy != SCHED_DEADLINE) {
+		const char *field = s->runtime ? "runtime" : s->deadline ? "deadline" : s->period ? "period" : NULL;
+
+		if (field)
+			return spec_fail(err, "process.scheduler.%s: only SCHED_DEADLINE takes it, the policy is %s",
+					 field, policy);
+		if (s->flags & dl_only)
+			return spec_fail(err, "process.scheduler.flags: %s is for SCHED_DEADLINE, the policy is %s",
+					 name_of(sched_flags, ARRAY_SIZE(sched_flags), s->flags & dl_only &
+						 -(s->flags & dl_only)), policy);
+		return 0;
+	}
+	if (!s->deadline)
+		return spec_fail(err, "process.scheduler.deadline: SCHED_DEADLINE needs a deadline above 0");
+	if ((s->deadline | s->period) >> 63)
+		return spec_fail(err, "process.scheduler.%s: above 2^63-1 ns", s->deadline >> 63 ? "deadline" : "period");
+	if (s->runtime < 1024)
+		return spec_fail(err, "process.scheduler.runtime: %llu ns is below the kernel's minimum of 1024 ns",
+				 (unsigned long long)s->runtime);
+	if (s->runtime > s->deadline)
+		return spec_fail(err, "process.scheduler.runtime: %llu ns is above the deadline (%llu ns)",
+				 (unsigned long long)s->runtime, (unsigned long long)s->deadline);
+	if (s->period && s->deadline > s->period)
+		return spec_fail(err, "process.scheduler.deadline: %llu ns is above the period (%llu ns)",
+				 (unsigned long long)s->deadline, (unsigned long long)s->period);
+	return 0;
+}
+
 static int parse_scheduler(yajl_val v, struct spec_scheduler *s, struct error *err)
 {
 	yajl_val f, flags;
@@ -89,6 +137,8 @@ static int parse_scheduler(yajl_val v, struct spec_scheduler *s, struct error *e
 			s->flags |= flag;
 		}
 	}
+	if (check_deadline(s, err) < 0)
+		return -EINVAL;
 	if ((s->policy == SCHED_FIFO || s->policy == SCHED_RR) && (s->priority < 1 || s->priority > 99))
 		return spec_fail(err, "process.scheduler.priority: %u is out of range 1..99 for %s", s->priority,
 				 s->policy == SCHED_FIFO ? "SCHED_FIFO" : "SCHED_RR");

@@ -160,8 +160,6 @@ int container_validate_spec(const struct spec *spec, const struct container_opts
 
 	if (lx->has_intel_rdt)
 		return error_set(err, ENOTSUP, "linux.intelRdt: not supported");
-	if (lx->has_memory_policy)
-		return error_set(err, ENOTSUP, "linux.memoryPolicy: not supported yet");
 	if (lx->has_net_devices)
 		return error_set(err, ENOTSUP, "linux.netDevices: not supported yet");
 	if (spec->process.terminal && !o->console_socket && !o->foreground)

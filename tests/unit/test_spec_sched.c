@@ -22,17 +22,17 @@ static struct spec *parse_ok(const char *doc)
 
 START_TEST(scheduler_fields)
 {
-	struct spec *s = parse_ok(DOC("\"scheduler\":{\"policy\":\"SCHED_DEADLINE\",\"nice\":-3,\"runtime\":10,"
-				      "\"deadline\":20,\"period\":30,\"flags\":[\"SCHED_FLAG_RESET_ON_FORK\","
+	struct spec *s = parse_ok(DOC("\"scheduler\":{\"policy\":\"SCHED_DEADLINE\",\"nice\":-3,\"runtime\":10000,"
+				      "\"deadline\":20000,\"period\":30000,\"flags\":[\"SCHED_FLAG_RESET_ON_FORK\","
 				      "\"SCHED_FLAG_RECLAIM\"]}"));
 	const struct spec_scheduler *sc = &s->process.scheduler;
 
 	ck_assert(sc->present);
 	ck_assert_uint_eq(sc->policy, SCHED_DEADLINE);
 	ck_assert_int_eq(sc->nice, -3);
-	ck_assert_uint_eq(sc->runtime, 10);
-	ck_assert_uint_eq(sc->deadline, 20);
-	ck_assert_uint_eq(sc->period, 30);
+	ck_assert_uint_eq(sc->runtime, 10000);
+	ck_assert_uint_eq(sc->deadline, 20000);
+	ck_assert_uint_eq(sc->period, 30000);
 	ck_assert_uint_eq(sc->flags, 0x01 | 0x02); /* RESET_ON_FORK | RECLAIM */
 	spec_free(s);
 }
