@@ -4,7 +4,7 @@ set -euo pipefail
 
 pkgs=(
 	build-essential autoconf automake libtool pkg-config
-	libseccomp-dev libcap-dev libmnl-dev libyajl-dev libarchive-dev nettle-dev check
+	libseccomp-dev libcap-dev libmnl-dev libnftnl-dev libyajl-dev libarchive-dev nettle-dev check
 	bats jq busybox-static runc
 	zstd libcap2-bin strace
 	podman skopeo umoci
