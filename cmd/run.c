@@ -8,6 +8,7 @@
 #include "cmd/create_flags.h"
 #include "rootfs/image_store.h"
 #include "runtime/container.h"
+#include "runtime/container_net.h"
 #include "runtime/util.h"
 
 struct image_args {
@@ -83,6 +84,8 @@ int cmd_run(const struct command *cmd, const struct global_opts *g, int argc, ch
 {
 	struct container_opts o = { .root = g->root, .bundle = ".", .cgroup_manager = g->cgroup_manager };
 	struct image_args a = { 0 };
+	struct container_net_opts net = { 0 };
+	cleanup_strv char **dns = NULL, **add_hosts = NULL;
 	const struct opt opts[] = {
 		CREATE_FLAGS(o),
 		{ "detach", 'd', OPT_BOOL, &o.detach, "return once the container is started" },
@@ -91,6 +94,12 @@ int cmd_run(const struct command *cmd, const struct global_opts *g, int argc, ch
 		{ "name", 0, OPT_STRING, &a.name, "with --image: the container id (default: 12 random hex)" },
 		{ "ref", 0, OPT_STRING, &a.ref, "with --image FILE.tar: the image to pick in the archive" },
 		{ "rm", 0, OPT_BOOL, &a.rm, "with --image: delete container and rootfs on exit (default)" },
+		{ "network", 0, OPT_STRING, &net.network, "NAME, none, host or ns:PATH (--image: default berth)" },
+		{ "publish", 'p', OPT_STRV, &net.ports, "[IP:]HOSTPORT:PORT[/tcp|/udp], repeatable" },
+		{ "ip", 0, OPT_STRING, &net.ip, "the container's IPv4 address on its network" },
+		{ "hostname", 0, OPT_STRING, &net.hostname, "the container's hostname" },
+		{ "dns", 0, OPT_STRV, &dns, "nameserver for /etc/resolv.conf (not supported yet)" },
+		{ "add-host", 0, OPT_STRV, &add_hosts, "NAME:IP for /etc/hosts (not supported yet)" },
 		{ NULL, 0, 0, NULL, NULL },
 	};
 	struct error err = { 0 };
@@ -98,6 +107,11 @@ int cmd_run(const struct command *cmd, const struct global_opts *g, int argc, ch
 
 	if (cmd_parse(cmd, opts, argc, argv, &i) < 0)
 		return 1;
+	if (dns || add_hosts)
+		return cmd_fail("%s: --dns and --add-host: not supported yet (generated /etc/hosts and "
+				"/etc/resolv.conf)", cmd->name);
+	net.image = a.image != NULL;
+	o.net = &net;
 	if (a.image)
 		return run_image(cmd, &o, &a, argc, argv, i);
 	if (a.name || a.ref || a.rm)
