@@ -85,7 +85,7 @@ int cmd_run(const struct command *cmd, const struct global_opts *g, int argc, ch
 	struct container_opts o = { .root = g->root, .bundle = ".", .cgroup_manager = g->cgroup_manager };
 	struct image_args a = { 0 };
 	struct container_net_opts net = { 0 };
-	cleanup_strv char **dns = NULL, **add_hosts = NULL;
+	cleanup_strv char **dns = NULL, **add_hosts = NULL, **ports = NULL;
 	const struct opt opts[] = {
 		CREATE_FLAGS(o),
 		{ "detach", 'd', OPT_BOOL, &o.detach, "return once the container is started" },
@@ -95,11 +95,11 @@ int cmd_run(const struct command *cmd, const struct global_opts *g, int argc, ch
 		{ "ref", 0, OPT_STRING, &a.ref, "with --image FILE.tar: the image to pick in the archive" },
 		{ "rm", 0, OPT_BOOL, &a.rm, "with --image: delete container and rootfs on exit (default)" },
 		{ "network", 0, OPT_STRING, &net.network, "NAME, none, host or ns:PATH (--image: default berth)" },
-		{ "publish", 'p', OPT_STRV, &net.ports, "[IP:]HOSTPORT:PORT[/tcp|/udp], repeatable" },
+		{ "publish", 'p', OPT_STRV, &ports, "[IP:]HOSTPORT:PORT[/tcp|/udp], repeatable" },
 		{ "ip", 0, OPT_STRING, &net.ip, "the container's IPv4 address on its network" },
 		{ "hostname", 0, OPT_STRING, &net.hostname, "the container's hostname" },
-		{ "dns", 0, OPT_STRV, &dns, "nameserver for /etc/resolv.conf (not supported yet)" },
-		{ "add-host", 0, OPT_STRV, &add_hosts, "NAME:IP for /etc/hosts (not supported yet)" },
+		{ "dns", 0, OPT_STRV, &dns, "with --image: a nameserver for /etc/resolv.conf (repeatable)" },
+		{ "add-host", 0, OPT_STRV, &add_hosts, "with --image: NAME:IP for /etc/hosts (repeatable)" },
 		{ NULL, 0, 0, NULL, NULL },
 	};
 	struct error err = { 0 };
@@ -107,9 +107,9 @@ int cmd_run(const struct command *cmd, const struct global_opts *g, int argc, ch
 
 	if (cmd_parse(cmd, opts, argc, argv, &i) < 0)
 		return 1;
-	if (dns || add_hosts)
-		return cmd_fail("%s: --dns and --add-host: not supported yet (generated /etc/hosts and "
-				"/etc/resolv.conf)", cmd->name);
+	net.ports = ports;
+	net.dns = dns;
+	net.add_hosts = add_hosts;
 	net.image = a.image != NULL;
 	o.net = &net;
 	if (a.image)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "netns/attach.h"
+#include "netns/etc.h"
 #include "runtime/container.h"
 #include "runtime/log.h"
 #include "runtime/util.h"
@@ -82,14 +83,13 @@ static int join_path(const char *path, struct ns_plan *ns, struct error *err)
 }
 
 static int attach(struct spec *spec, const struct container_opts *o, const char *name, struct ns_plan *ns,
-		  struct error *err)
+		  struct netns_lease *lease, struct error *err)
 {
 	const struct container_net_opts *no = o->net;
 	const char *ip_s = no && no->ip ? no->ip : annotation(spec, ANNOTATION_IP);
 	cleanup_free struct netns_port *ports = NULL;
 	struct netns_network net;
 	struct netns_addr ip;
-	struct netns_lease lease;
 	size_t n_ports = 0;
 	int fd, r;
 
@@ -103,13 +103,78 @@ static int attach(struct spec *spec, const struct container_opts *o, const char 
 		return r;
 	if ((fd = netns_new(err)) < 0)
 		return fd;
-	r = netns_container_attach(o->root, &net, o->id, fd, ip_s ? &ip : NULL, ports, n_ports, &lease, err);
+	r = netns_container_attach(o->root, &net, o->id, fd, ip_s ? &ip : NULL, ports, n_ports, lease, err);
 	if (r < 0) {
 		close(fd);
 		return r;
 	}
-	netns_lease_release(&lease);
+	netns_lease_release(lease);
 	plan_join_net(ns, fd);
+	return 0;
+}
+
+static bool has_mount(const struct spec *spec, const char *dest)
+{
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		if (!strcmp(spec->mounts[i].destination, dest))
+			return true;
+	return false;
+}
+
+/* A file of the state dir bind-mounted read-only over dest. */
+static int bind_file(struct spec *spec, const struct container_opts *o, const char *name, const char *dest,
+		     const char *text, struct error *err)
+{
+	cleanup_free char *src = xasprintf("%s/%s/%s", o->root, o->id, name);
+	cleanup_close int fd = open(src, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	struct spec_mount *m;
+	char *opts[] = { "rbind", "ro", "nosuid", "nodev", "noexec", NULL };
+	int r;
+
+	if (fd < 0 || write_all(fd, text, strlen(text)) < 0)
+		return error_sys(err, "write %s", src);
+	spec->mounts = xrealloc(spec->mounts, (spec->n_mounts + 1) * sizeof(*spec->mounts));
+	m = &spec->mounts[spec->n_mounts];
+	memset(m, 0, sizeof(*m));
+	m->destination = xstrdup(dest);
+	m->type = xstrdup("bind");
+	m->source = steal_pointer(&src);
+	m->options = strv_dup(opts);
+	if ((r = spec_mount_opts_parse(m->options, &m->opts, err)) < 0)
+		return r;
+	spec->n_mounts++;
+	return 0;
+}
+
+/* run --image: /etc/hosts, /etc/hostname and /etc/resolv.conf, unless config.json mounts its own. */
+static int write_etc_files(struct spec *spec, const struct container_opts *o, const struct netns_lease *l,
+			   bool host_net, struct error *err)
+{
+	const struct container_net_opts *no = o->net;
+	cleanup_free char *hosts = NULL, *resolv = NULL, *host_resolv = NULL, *name = NULL;
+	int r;
+
+	/* an image carries no hostname (the bundle's "berth" is berth spec's default): the id, as docker */
+	name = no->hostname ? xstrdup(no->hostname) : xstrndup(o->id, 12);
+	if (spec->linux_.namespaces[SPEC_NS_UTS].present) {
+		free(spec->hostname);
+		spec->hostname = xstrdup(name);
+	}
+	if ((r = netns_etc_hosts(name, l ? &l->addr : NULL, l ? &l->addr6 : NULL, no->add_hosts, &hosts, err)) < 0)
+		return r;
+	read_file_at(AT_FDCWD, "/etc/resolv.conf", &host_resolv, NULL, 1 << 16);
+	if ((r = netns_etc_resolv(no->dns, host_resolv, host_net, &resolv, err)) < 0)
+		return r;
+	cleanup_free char *hostname = xasprintf("%s\n", name);
+
+	if (!has_mount(spec, "/etc/hosts") && (r = bind_file(spec, o, "etc-hosts", "/etc/hosts", hosts, err)) < 0)
+		return r;
+	if (!has_mount(spec, "/etc/hostname") &&
+	    (r = bind_file(spec, o, "etc-hostname", "/etc/hostname", hostname, err)) < 0)
+		return r;
+	if (!has_mount(spec, "/etc/resolv.conf") &&
+	    (r = bind_file(spec, o, "etc-resolv.conf", "/etc/resolv.conf", resolv, err)) < 0)
+		return r;
 	return 0;
 }
 
@@ -122,6 +187,8 @@ int container_net_prepare(struct spec *spec, const struct container_opts *o, str
 	bool from_flag = no && no->network;
 	int r;
 
+	if (no && !no->image && (no->dns || no->add_hosts))
+		return error_set(err, 0, "--dns and --add-host go with --image");
 	if (no && no->hostname) {
 		if (!spec->linux_.namespaces[SPEC_NS_UTS].present)
 			return error_set(err, 0, "--hostname needs a UTS namespace");
@@ -139,25 +206,28 @@ int container_net_prepare(struct spec *spec, const struct container_opts *o, str
 	const char *what = from_flag ? "--network" : ANNOTATION_NETWORK;
 	bool wants_ports = (no && ((no->ports && no->ports[0]) || no->ip)) ||
 			   annotation(spec, ANNOTATION_PORTS) || annotation(spec, ANNOTATION_IP);
+	bool etc = no && no->image;
+	struct netns_lease lease = { 0 };
 
 	if (!strcmp(name, "none") || !strcmp(name, "host") || !strncmp(name, "ns:", 3)) {
 		if (wants_ports)
 			return error_set(err, 0, "-p and --ip need a berth network, not %s %s", what, name);
-		if (!strcmp(name, "none"))
-			return 0;
 		if (!strcmp(name, "host")) {
 			if (sn->path)
 				return error_set(err, 0, "%s host: linux.namespaces joins %s", what, sn->path);
 			ns->clone_flags &= ~CLONE_NEWNET;
-			return 0;
+		} else if (strcmp(name, "none") && (r = join_path(name + 3, ns, err)) < 0) {
+			return r;
 		}
-		return join_path(name + 3, ns, err);
+		return etc ? write_etc_files(spec, o, NULL, !strcmp(name, "host"), err) : 0;
 	}
 	if ((r = netns_network_name_check(name, err)) < 0)
 		return error_prefix(err, "%s", what);
 	if (!sn->present || sn->path)
 		return error_set(err, 0, "%s %s needs a new network namespace (linux.namespaces)", what, name);
-	return attach(spec, o, name, ns, err);
+	if ((r = attach(spec, o, name, ns, &lease, err)) < 0)
+		return r;
+	return etc ? write_etc_files(spec, o, &lease, false, err) : 0;
 }
 
 int container_net_release(const char *root, const char *id, struct error *err)

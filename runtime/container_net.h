@@ -18,7 +18,9 @@ struct container_net_opts {
 	const char *ip;
 	char **ports;		/* NULL-terminated, may be NULL */
 	const char *hostname;
-	bool image;		/* run --image: the default network unless told otherwise */
+	char **dns;		/* nameservers for /etc/resolv.conf (run --image), may be NULL */
+	char **add_hosts;	/* NAME:IP lines for /etc/hosts (run --image), may be NULL */
+	bool image;		/* run --image: the default network and generated /etc files */
 };
 
 struct container_opts;

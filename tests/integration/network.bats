@@ -343,12 +343,33 @@ c, a = s.accept(); open(sys.argv[1], "w").write(a[0]); c.close()' "$1" &
 	check "host port 8090/tcp is already published by container held" run --image busybox:test -p 8090:80 -- true
 	hx python3 -c 'import socket,time; s=socket.socket(); s.bind(("0.0.0.0", 8091)); s.listen(1); time.sleep(30)' &
 	busy=$!
-	sleep 0.3
+	for i in $(seq 100); do hx ss -ltn | grep -q ':8091 ' && break; sleep 0.1; done
 	check "host port 8091/tcp is already bound on this host" run --image busybox:test -p 8091:80 -- true
 	kill $busy
-	check "--dns and --add-host: not supported yet" run --image busybox:test --dns 192.0.2.53 -- true
+	check "--dns 192.0.2.x: not an IP address" run --image busybox:test --dns 192.0.2.x -- true
+	check "--add-host nocolon: expected NAME:IP" run --image busybox:test --add-host nocolon -- true
+	setup_bundle true
+	check "--dns and --add-host go with --image" run --dns 192.0.2.53 --bundle "$BUNDLE" "$CID"
 	hx berth delete --force held
 	assert_clean
 	run hx berth list -q
 	[ -z "$output" ]
+}
+
+@test "network: run --image gets /etc/hosts, /etc/hostname and /etc/resolv.conf, read-only" {
+	run hx berth run --image busybox:test --name etcbox --hostname web1 --dns 192.0.2.53 --dns 2001:db8::53 \
+		--add-host db:10.88.7.7 --add-host v6:2001:db8::7 -- \
+		sh -c 'cat /etc/hosts; echo ---; cat /etc/hostname; hostname; echo ---; cat /etc/resolv.conf; echo x >> /etc/hosts'
+	[ "$status" -ne 0 ] # the last write fails: read-only
+	[[ "$output" == *"127.0.0.1	localhost"* ]]
+	[[ "$output" == *"10.88.0.2	web1"* ]]
+	[[ "$output" == *"10.88.7.7	db"* ]]
+	[[ "$output" == *"2001:db8::7	v6"* ]]
+	[[ "$output" == *"---"$'\n'"web1"$'\n'"web1"$'\n'"---"* ]]
+	[[ "$output" == *"nameserver 192.0.2.53"$'\n'"nameserver 2001:db8::53"* ]]
+	[[ "$output" == *"Read-only file system"* ]]
+	# without --hostname: the first 12 characters of the id
+	run hx berth run --image busybox:test --name abcdefghijklmnop -- hostname
+	[ "$output" = abcdefghijkl ]
+	assert_clean
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "netns/addr.h"
+#include "netns/etc.h"
 #include "netns/ipam.h"
 #include "netns/network.h"
 #include "netns/nft.h"
@@ -251,6 +252,34 @@ START_TEST(container_rules_batch)
 }
 END_TEST
 
+START_TEST(etc_files)
+{
+	struct netns_addr a;
+	struct error err = { 0 };
+	char *out = NULL;
+	char *hosts[] = { "db:10.0.0.9", "six:fd00::9", NULL }, *bad[] = { "db", NULL };
+	char *dns[] = { "192.0.2.53", NULL };
+
+	netns_addr_parse("10.88.0.5", &a);
+	ck_assert_int_eq(netns_etc_hosts("web", &a, NULL, hosts, &out, &err), 0);
+	ck_assert_str_eq(out, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n10.88.0.5\tweb\n"
+			      "10.0.0.9\tdb\nfd00::9\tsix\n");
+	free(out);
+	ck_assert_int_lt(netns_etc_hosts("web", &a, NULL, bad, &out, &err), 0);
+	ck_assert_str_eq(err.msg, "--add-host db: expected NAME:IP");
+	ck_assert_int_eq(netns_etc_resolv(NULL, "search lan\nnameserver 127.0.0.53\nnameserver ::1\nnameserver 192.0.2.1\n"
+					  "options edns0\n", false, &out, &err), 0);
+	ck_assert_str_eq(out, "search lan\nnameserver 192.0.2.1\noptions edns0\n");
+	free(out);
+	ck_assert_int_eq(netns_etc_resolv(NULL, "nameserver 127.0.0.53\n", true, &out, &err), 0);
+	ck_assert_str_eq(out, "nameserver 127.0.0.53\n");
+	free(out);
+	ck_assert_int_eq(netns_etc_resolv(dns, "nameserver 192.0.2.1\n", false, &out, &err), 0);
+	ck_assert_str_eq(out, "nameserver 192.0.2.53\n");
+	free(out);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("netns");
@@ -268,6 +297,7 @@ int main(void)
 	tcase_add_test(tc, ipam_thousand_leases);
 	tcase_add_test(tc, port_specs);
 	tcase_add_test(tc, container_rules_batch);
+	tcase_add_test(tc, etc_files);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_set_fork_status(sr, CK_NOFORK);
