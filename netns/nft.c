@@ -170,13 +170,14 @@ out:
 	return r;
 }
 
-static int add_rules(const struct netns_rules *rules, struct error *err)
+static int add_rules(const struct netns_rules *rules, bool with_chains, struct error *err)
 {
 	struct batch bt;
 	int r;
 
 	batch_start(&bt, rules->n + ARRAY_SIZE(base_chains) + 2);
-	put_tables_and_chains(&bt);
+	if (with_chains)
+		put_tables_and_chains(&bt);
 	put_rules(&bt, rules);
 	batch_end(&bt);
 	r = batch_send(&bt, err);
@@ -298,7 +299,7 @@ int netns_nft_network_add(const struct netns_network *net, struct error *err)
 
 	delete_tagged(tag, &ignored);
 	netns_nft_network_rules(net, &rules);
-	r = add_rules(&rules, err);
+	r = add_rules(&rules, true, err);
 	netns_rules_free(&rules);
 	return r < 0 ? error_prefix(err, "network %s", net->name) : 0;
 }
@@ -318,7 +319,10 @@ int netns_nft_container_add(const struct netns_network *net, const char *id, con
 	int r;
 
 	netns_nft_container_rules(net, id, veth, l, ports, n, &rules);
-	r = add_rules(&rules, err);
+	/* the network's batch made the tables and chains: an update of a base chain costs a grace period */
+	r = add_rules(&rules, false, err);
+	if (r == -ENOENT) /* someone flushed berth's tables */
+		r = add_rules(&rules, true, err);
 	netns_rules_free(&rules);
 	return r;
 }
