@@ -2,7 +2,8 @@
 # `make bench`: what the default network adds to `berth run --image IMAGE -- true` over --network none
 # (target: at most 3 ms). Median of BENCH_RUNS (default 30) alternating runs, fresh container ids, one
 # state root. Then BENCH_SCALE (default 250; 0 skips) containers run -d on one network: the cost of the
-# last run -d against the first (target: at most 1.2x), each the median of 5 around it.
+# last run -d against the first (target: at most 1.2x), each the median of 5 around it;
+# BENCH_SCALE_NETWORK=none measures the same without networking.
 # Everything runs inside a network namespace made for the bench: the machine's network is untouched.
 set -euo pipefail
 
@@ -44,14 +45,15 @@ echo "berth: $BERTH"
 	"run --image (network berth)" "$BERTH" --root "$root" run --image bench --name "d-{}" -- true
 
 [ "$scale" -gt 0 ] || exit 0
+scale_net=${BENCH_SCALE_NETWORK:-berth} # none: the same without networking, for reference
 times=()
 for i in $(seq "$scale"); do
 	t0=$(date +%s%N)
-	"$BERTH" --root "$root" run -d --image bench --name "s-$i" -- sleep 3600 >/dev/null || die "run -d #$i failed"
+	"$BERTH" --root "$root" run -d --image bench --network "$scale_net" --name "s-$i" -- sleep 3600 >/dev/null || die "run -d #$i failed"
 	times+=($(( ($(date +%s%N) - t0) / 1000 )))
 done
 med() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
 first=$(med "${times[@]:0:5}")
 last=$(med "${times[@]: -5}")
-awk -v f="$first" -v l="$last" -v n="$scale" 'BEGIN {
-	printf "run -d on one network: first %.2f ms, #%d %.2f ms, ratio %.2fx\n", f / 1000, n, l / 1000, l / f }'
+awk -v f="$first" -v l="$last" -v n="$scale" -v net="$scale_net" 'BEGIN {
+	printf "run -d (network %s): first %.2f ms, #%d %.2f ms, ratio %.2fx\n", net, f / 1000, n, l / 1000, l / f }'

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <stdio.h>
@@ -245,12 +246,15 @@ static int detach_one(const char *root, const struct netns_network *net, const c
 	if ((r = netns_nft_container_del(id, err)) < 0)
 		goto out;
 	netns_veth_name(id, veth);
-	if ((r = netns_nl_open(&nl, -1, err)) < 0)
-		goto out;
-	r = netns_link_delete(&nl, veth, err);
-	netns_nl_close(&nl);
-	if (r < 0 && r != -ENODEV)
-		goto out;
+	/* gone with the container's namespace most often: the lookup takes no rtnl lock, the delete does */
+	if (if_nametoindex(veth)) {
+		if ((r = netns_nl_open(&nl, -1, err)) < 0)
+			goto out;
+		r = netns_link_delete(&nl, veth, err);
+		netns_nl_close(&nl);
+		if (r < 0 && r != -ENODEV)
+			goto out;
+	}
 	release_ports(root, id, l.extra);
 	r = netns_ipam_release(root, net, id, err);
 	if (r == 0)

@@ -113,10 +113,17 @@ static void put_rules(struct batch *bt, const struct netns_rules *rules)
 	}
 }
 
+/* One socket per berth process, closed by exit: closing it right after a batch that deleted rules
+ * waits for nf_tables to free them (an RCU grace period), which by exit time has passed. */
+static struct mnl_socket *cached;
+
 static struct mnl_socket *nft_socket(struct error *err)
 {
-	struct mnl_socket *nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
+	struct mnl_socket *nl;
 
+	if (cached)
+		return cached;
+	nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
 	if (!nl) {
 		error_sys(err, "netfilter netlink socket");
 		return NULL;
@@ -126,7 +133,15 @@ static struct mnl_socket *nft_socket(struct error *err)
 		mnl_socket_close(nl);
 		return NULL;
 	}
-	return nl;
+	return cached = nl;
+}
+
+/* After a failure unread replies may be left: the next request gets a fresh socket. */
+static void nft_socket_drop(void)
+{
+	if (cached)
+		mnl_socket_close(cached);
+	cached = NULL;
 }
 
 /* Send the batch, then read one ack per message: the first error fails it (and the kernel has
@@ -166,7 +181,8 @@ static int batch_send(struct batch *bt, struct error *err)
 		}
 	}
 out:
-	mnl_socket_close(nl);
+	if (r < 0)
+		nft_socket_drop();
 	return r;
 }
 
@@ -250,7 +266,8 @@ static int find_rules(const char *tag, struct found *f, struct error *err)
 	if (n < 0)
 		r = error_sys(err, "list nftables rules");
 out:
-	mnl_socket_close(nl);
+	if (r < 0)
+		nft_socket_drop();
 	f->tag = NULL;
 	nftnl_udata_buf_free(ud);
 	return r;
