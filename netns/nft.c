@@ -186,14 +186,38 @@ out:
 	return r;
 }
 
-static int add_rules(const struct netns_rules *rules, bool with_chains, struct error *err)
+static void put_chain(struct batch *bt, int type, const char *name)
+{
+	struct nftnl_chain *c = nftnl_chain_alloc();
+	struct nlmsghdr *nlh;
+
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, NETNS_NFT_TABLE);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
+	nlh = nftnl_chain_nlmsg_build_hdr(mnl_nlmsg_batch_current(bt->b), type, NFPROTO_INET,
+					  (type == NFT_MSG_NEWCHAIN ? NLM_F_CREATE : 0) | NLM_F_ACK, bt->seq++);
+	nftnl_chain_nlmsg_build_payload(nlh, c);
+	nftnl_chain_free(c);
+	mnl_nlmsg_batch_next(bt->b);
+	bt->acks++;
+}
+
+/* with_chains: the tables and base chains, and the network's own chains (net may be NULL). */
+static int add_rules(const struct netns_rules *rules, bool with_chains, const struct netns_network *net,
+		     struct error *err)
 {
 	struct batch bt;
 	int r;
 
-	batch_start(&bt, rules->n + ARRAY_SIZE(base_chains) + 2);
+	batch_start(&bt, rules->n + ARRAY_SIZE(base_chains) + 4);
 	if (with_chains)
 		put_tables_and_chains(&bt);
+	if (net) {
+		char fwd[80], post[80];
+
+		netns_nft_network_chains(net, fwd, post);
+		put_chain(&bt, NFT_MSG_NEWCHAIN, fwd);
+		put_chain(&bt, NFT_MSG_NEWCHAIN, post);
+	}
 	put_rules(&bt, rules);
 	batch_end(&bt);
 	r = batch_send(&bt, err);
@@ -273,14 +297,16 @@ out:
 	return r;
 }
 
-static int delete_tagged(const char *tag, struct error *err)
+/* The rules tagged tag, and the network's chains when net is given, in one batch. */
+static int delete_tagged(const char *tag, const struct netns_network *net, struct error *err)
 {
 	struct found f = { 0 };
 	struct batch bt = { 0 };
 	int r = find_rules(tag, &f, err);
 
-	if (r == 0 && f.n) {
-		batch_start(&bt, f.n);
+	/* the chains go with their jumps (both made in one batch); chains left without jumps go alone */
+	if (r == 0 && (f.n || net)) {
+		batch_start(&bt, f.n + 2);
 		for (size_t i = 0; i < f.n; i++) {
 			struct nlmsghdr *nlh = nftnl_rule_nlmsg_build_hdr(
 				mnl_nlmsg_batch_current(bt.b), NFT_MSG_DELRULE,
@@ -295,9 +321,18 @@ static int delete_tagged(const char *tag, struct error *err)
 			mnl_nlmsg_batch_next(bt.b);
 			bt.acks++;
 		}
+		if (net) {
+			char fwd[80], post[80];
+
+			netns_nft_network_chains(net, fwd, post);
+			put_chain(&bt, NFT_MSG_DELCHAIN, fwd);
+			put_chain(&bt, NFT_MSG_DELCHAIN, post);
+		}
 		batch_end(&bt);
 		r = batch_send(&bt, err);
 		batch_free(&bt);
+		if (r == -ENOENT && !f.n)
+			r = 0; /* no chains either */
 	}
 	for (size_t i = 0; i < f.n; i++)
 		nftnl_rule_free(f.v[i]);
@@ -314,9 +349,9 @@ int netns_nft_network_add(const struct netns_network *net, struct error *err)
 	/* a leftover of an earlier bridge would double every rule */
 	cleanup_free char *tag = xasprintf("berth:net:%s", net->name);
 
-	delete_tagged(tag, &ignored);
+	delete_tagged(tag, net, &ignored);
 	netns_nft_network_rules(net, &rules);
-	r = add_rules(&rules, true, err);
+	r = add_rules(&rules, true, net, err);
 	netns_rules_free(&rules);
 	return r < 0 ? error_prefix(err, "network %s", net->name) : 0;
 }
@@ -325,7 +360,7 @@ int netns_nft_network_del(const struct netns_network *net, struct error *err)
 {
 	cleanup_free char *tag = xasprintf("berth:net:%s", net->name);
 
-	return delete_tagged(tag, err);
+	return delete_tagged(tag, net, err);
 }
 
 int netns_nft_container_add(const struct netns_network *net, const char *id, const char *veth,
@@ -337,9 +372,9 @@ int netns_nft_container_add(const struct netns_network *net, const char *id, con
 
 	netns_nft_container_rules(net, id, veth, l, ports, n, &rules);
 	/* the network's batch made the tables and chains: an update of a base chain costs a grace period */
-	r = add_rules(&rules, false, err);
+	r = add_rules(&rules, false, NULL, err);
 	if (r == -ENOENT) /* someone flushed berth's tables */
-		r = add_rules(&rules, true, err);
+		r = add_rules(&rules, true, NULL, err);
 	netns_rules_free(&rules);
 	return r;
 }
@@ -348,5 +383,5 @@ int netns_nft_container_del(const char *id, struct error *err)
 {
 	cleanup_free char *tag = xasprintf("berth:ctr:%s", id);
 
-	return delete_tagged(tag, err);
+	return delete_tagged(tag, NULL, err);
 }

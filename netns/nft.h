@@ -28,7 +28,10 @@ struct netns_rules {
 	size_t n;
 };
 void netns_rules_free(struct netns_rules *r);
-/* Pure: the rules of a network, of a container (its ports and its source checks). */
+/* A network's own chains in table inet berth, reached by one jump each from forward and postrouting. */
+void netns_nft_network_chains(const struct netns_network *net, char fwd[80], char post[80]);
+/* Pure: the rules of a network (its chains' rules, then the jumps), of a container (its ports and its
+ * source checks). */
 void netns_nft_network_rules(const struct netns_network *net, struct netns_rules *out);
 void netns_nft_container_rules(const struct netns_network *net, const char *id, const char *veth,
 			       const struct netns_lease *l, const struct netns_port *ports, size_t n,

@@ -223,14 +223,47 @@ static void push(struct netns_rules *out, struct rb *b)
 	b->r = NULL;
 }
 
+void netns_nft_network_chains(const struct netns_network *net, char fwd[80], char post[80])
+{
+	snprintf(fwd, 80, "fwd-%s", net->name);
+	snprintf(post, 80, "post-%s", net->name);
+}
+
+static void jump(struct netns_rules *out, const char *from, const char *to, const char *tag)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
+	struct rb b;
+
+	rb_start(&b, NFPROTO_INET, from, tag);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_VERDICT, NFT_JUMP);
+	nftnl_expr_set_str(e, NFTNL_EXPR_IMM_CHAIN, to);
+	add(&b, e);
+	push(out, &b);
+}
+
+static void network_chain_rules(const struct netns_network *net, const char *fwd, const char *post,
+				const char *tag, struct netns_rules *out);
+
 void netns_nft_network_rules(const struct netns_network *net, struct netns_rules *out)
 {
 	cleanup_free char *tag = xasprintf("berth:net:%s", net->name);
+	char fwd[80], post[80];
+
+	netns_nft_network_chains(net, fwd, post);
+	network_chain_rules(net, fwd, post, tag, out);
+	jump(out, "forward", fwd, tag);
+	jump(out, "postrouting", post, tag);
+}
+
+static void network_chain_rules(const struct netns_network *net, const char *fwd, const char *post,
+				const char *tag, struct netns_rules *out)
+{
 	struct netns_prefix lo = { .a = { .family = AF_INET, .b = { 127 } }, .len = 8 };
 	struct rb b;
 
 	/* isolation: nothing from this bridge to another berth bridge; an internal one goes nowhere */
-	rb_start(&b, NFPROTO_INET, "forward", tag);
+	rb_start(&b, NFPROTO_INET, fwd, tag);
 	ifname(&b, NFT_META_IIFNAME, NFT_CMP_EQ, net->bridge, false);
 	ifname(&b, NFT_META_OIFNAME, NFT_CMP_NEQ, net->bridge, false);
 	if (!net->internal)
@@ -238,14 +271,14 @@ void netns_nft_network_rules(const struct netns_network *net, struct netns_rules
 	verdict(&b, NF_DROP);
 	push(out, &b);
 	if (net->internal) {
-		rb_start(&b, NFPROTO_INET, "forward", tag);
+		rb_start(&b, NFPROTO_INET, fwd, tag);
 		ifname(&b, NFT_META_OIFNAME, NFT_CMP_EQ, net->bridge, false);
 		ifname(&b, NFT_META_IIFNAME, NFT_CMP_NEQ, net->bridge, false);
 		verdict(&b, NF_DROP);
 		push(out, &b);
 	}
 	/* hairpin: a container reaching a published port of its own network sees the gateway as source */
-	rb_start(&b, NFPROTO_INET, "postrouting", tag);
+	rb_start(&b, NFPROTO_INET, post, tag);
 	ifname(&b, NFT_META_OIFNAME, NFT_CMP_EQ, net->bridge, false);
 	nfproto(&b, AF_INET);
 	addr_in(&b, &net->subnet, true, NFT_CMP_EQ);
@@ -253,7 +286,7 @@ void netns_nft_network_rules(const struct netns_network *net, struct netns_rules
 	masquerade(&b);
 	push(out, &b);
 	/* 127.0.0.1:PORT from the host: the container cannot answer 127.0.0.1 */
-	rb_start(&b, NFPROTO_INET, "postrouting", tag);
+	rb_start(&b, NFPROTO_INET, post, tag);
 	ifname(&b, NFT_META_OIFNAME, NFT_CMP_EQ, net->bridge, false);
 	nfproto(&b, AF_INET);
 	addr_in(&b, &lo, true, NFT_CMP_EQ);
@@ -266,7 +299,7 @@ void netns_nft_network_rules(const struct netns_network *net, struct netns_rules
 
 		if (!p->a.family)
 			continue;
-		rb_start(&b, NFPROTO_INET, "postrouting", tag);
+		rb_start(&b, NFPROTO_INET, post, tag);
 		nfproto(&b, p->a.family);
 		addr_in(&b, p, true, NFT_CMP_EQ);
 		ifname(&b, NFT_META_OIFNAME, NFT_CMP_NEQ, net->bridge, false);

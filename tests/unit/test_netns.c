@@ -240,14 +240,17 @@ START_TEST(container_rules_batch)
 	netns_nft_container_rules(&net, "web", "vb0123", &l, NULL, 0, &rules);
 	ck_assert_uint_eq(rules.n, 6); /* v4, arp, 3 accepted v6 sources, the v6 drop */
 	netns_rules_free(&rules);
-	/* isolation, hairpin, 127.0.0.1, then masquerade out for v4 and v6 */
+	/* isolation, hairpin, 127.0.0.1, then masquerade out for v4 and v6, then the two jumps */
 	netns_nft_network_rules(&net, &rules);
-	ck_assert_uint_eq(rules.n, 5);
+	ck_assert_uint_eq(rules.n, 7);
+	cleanup_free char *ntext = netns_rules_text(&rules);
+	ck_assert_msg(strstr(ntext, "inet berth forward") && strstr(ntext, "jump -> fwd-rules"), "%s", ntext);
+	ck_assert_msg(strstr(ntext, "inet berth post-rules"), "%s", ntext);
 	netns_rules_free(&rules);
 	/* internal: both directions dropped at the bridge, no masquerade out */
 	net.internal = true;
 	netns_nft_network_rules(&net, &rules);
-	ck_assert_uint_eq(rules.n, 4);
+	ck_assert_uint_eq(rules.n, 6);
 	netns_rules_free(&rules);
 }
 END_TEST
