@@ -220,25 +220,37 @@ static int network_prune(const struct global_opts *g, int argc, char **argv)
 		}
 	}
 	ifs = if_nameindex();
+	cleanup_free char *ours = netns_bridge_alias(g->root, "");
+	const char *suffix = strstr(ours, " root ");
+	struct netns_nl nl;
+
+	if (netns_nl_open(&nl, -1, &err) < 0)
+		return cmd_fail("network prune: %s", err.msg);
 	for (struct if_nameindex *p = ifs; p && p->if_index; p++) {
 		struct netns_network gone = { 0 };
+		char alias[256];
 		bool owned = false;
-		uint64_t num;
+		int index;
+		size_t la, ls = strlen(suffix);
 
-		if (strncmp(p->if_name, NETNS_BRIDGE_PREFIX, strlen(NETNS_BRIDGE_PREFIX)) ||
-		    parse_u64(p->if_name + strlen(NETNS_BRIDGE_PREFIX), &num) < 0)
+		if (strncmp(p->if_name, NETNS_BRIDGE_PREFIX, strlen(NETNS_BRIDGE_PREFIX)))
 			continue;
 		for (size_t k = 0; k < nb && !owned; k++)
 			owned = !strcmp(bridges[k], p->if_name);
-		if (owned)
+		/* only bridges this root made: another root's are not ours to judge */
+		if (owned || netns_link_get(&nl, p->if_name, &index, alias, sizeof(alias), &err) < 0)
+			continue;
+		la = strlen(alias);
+		if (strncmp(alias, "berth network ", 14) || la < ls || strcmp(alias + la - ls, suffix))
 			continue;
 		snprintf(gone.bridge, sizeof(gone.bridge), "%s", p->if_name);
-		snprintf(gone.name, sizeof(gone.name), "(removed)");
+		snprintf(gone.name, sizeof(gone.name), "%.*s", (int)(la - ls - 14), alias + 14);
 		if (netns_network_teardown(&gone, &err) < 0)
 			rc = cmd_fail("network prune: bridge %s: %s", p->if_name, err.msg);
 		else
 			printf("removed bridge %s\n", p->if_name);
 	}
+	netns_nl_close(&nl);
 	if (ifs)
 		if_freenameindex(ifs);
 	for (size_t k = 0; k < nb; k++)

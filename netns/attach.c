@@ -185,7 +185,7 @@ static int attach_locked(const char *root, const struct netns_network *net, cons
 	netns_veth_name(id, veth);
 	if ((r = netns_nl_open(&nl, -1, err)) < 0)
 		return r;
-	if ((r = netns_network_setup(&nl, net, &br, err)) < 0)
+	if ((r = netns_network_setup(&nl, root, net, &br, err)) < 0)
 		goto out;
 	if ((r = netns_veth_create(&nl, veth, br, "eth0", netns_fd, net->mtu, err)) < 0)
 		goto out;

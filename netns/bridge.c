@@ -37,12 +37,23 @@ static int set_sysctls(const struct netns_network *net, struct error *err)
 	return 0;
 }
 
-int netns_network_setup(struct netns_nl *nl, const struct netns_network *net, int *ifindex, struct error *err)
+char *netns_bridge_alias(const char *root, const char *name)
 {
+	return xasprintf("berth network %s root %s", name, root);
+}
+
+int netns_network_setup(struct netns_nl *nl, const char *root, const struct netns_network *net, int *ifindex,
+			struct error *err)
+{
+	cleanup_free char *alias = netns_bridge_alias(root, net->name);
+	char have[256];
 	int r;
 
-	if ((*ifindex = netns_link_index(nl, net->bridge, err)) < 0)
-		return *ifindex;
+	if ((r = netns_link_get(nl, net->bridge, ifindex, have, sizeof(have), err)) < 0)
+		return r;
+	if (*ifindex > 0 && strcmp(have, alias) != 0)
+		return error_set(err, EEXIST, "network %s: link %s exists and is not its bridge (alias \"%s\")",
+				 net->name, net->bridge, have);
 	if (*ifindex > 0)
 		return 0; /* set up by the first container; a bridge is never half made (see below) */
 	r = netns_bridge_create(nl, net->bridge, net->mtu, err);
@@ -50,7 +61,8 @@ int netns_network_setup(struct netns_nl *nl, const struct netns_network *net, in
 		return r;
 	if ((*ifindex = netns_link_index(nl, net->bridge, err)) <= 0)
 		return *ifindex < 0 ? *ifindex : error_set(err, ENODEV, "bridge %s vanished", net->bridge);
-	if ((r = netns_addr_add(nl, *ifindex, &net->gateway, net->subnet.len, err)) < 0 ||
+	if ((r = netns_link_set_alias(nl, *ifindex, alias, err)) < 0 ||
+	    (r = netns_addr_add(nl, *ifindex, &net->gateway, net->subnet.len, err)) < 0 ||
 	    (net->subnet6.a.family && (r = netns_addr_add(nl, *ifindex, &net->gateway6, net->subnet6.len, err)) < 0) ||
 	    (r = set_sysctls(net, err)) < 0 || (r = netns_nft_network_add(net, err)) < 0 ||
 	    (r = netns_link_set_up(nl, *ifindex, err)) < 0) {

@@ -8,6 +8,7 @@
 #include <linux/veth.h>
 #include <net/if.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -104,6 +105,57 @@ int netns_link_index(struct netns_nl *nl, const char *name, struct error *err)
 	if (r < 0)
 		return error_set(err, -r, "look up link %s", name);
 	return index;
+}
+
+struct link_info {
+	int index;
+	char *alias;
+	size_t len;
+};
+
+static int link_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+	struct link_info *li = data;
+	struct nlattr *attr;
+
+	li->index = ifm->ifi_index;
+	mnl_attr_for_each(attr, nlh, sizeof(*ifm))
+		if (mnl_attr_get_type(attr) == IFLA_IFALIAS)
+			snprintf(li->alias, li->len, "%.*s", (int)mnl_attr_get_payload_len(attr),
+				 (const char *)mnl_attr_get_payload(attr));
+	return MNL_CB_OK;
+}
+
+int netns_link_get(struct netns_nl *nl, const char *name, int *index, char *alias, size_t len, struct error *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = put_link(buf, RTM_GETLINK, 0, 0);
+	struct link_info li = { .alias = alias, .len = len };
+	int r;
+
+	alias[0] = '\0';
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	r = talk(nl, nlh, link_cb, &li);
+	if (r == -ENODEV)
+		li.index = 0;
+	else if (r < 0)
+		return error_set(err, -r, "look up link %s", name);
+	*index = li.index;
+	alias[strcspn(alias, "\n")] = '\0';
+	return 0;
+}
+
+int netns_link_set_alias(struct netns_nl *nl, int ifindex, const char *alias, struct error *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = put_link(buf, RTM_NEWLINK, 0, ifindex);
+	int r;
+
+	mnl_attr_put_str(nlh, IFLA_IFALIAS, alias);
+	if ((r = talk(nl, nlh, NULL, NULL)) < 0)
+		return error_set(err, -r, "set the alias of link %d", ifindex);
+	return 0;
 }
 
 int netns_bridge_create(struct netns_nl *nl, const char *name, unsigned mtu, struct error *err)

@@ -20,6 +20,9 @@ void netns_nl_close(struct netns_nl *nl);
 
 /* ifindex of name, 0 if there is none. */
 int netns_link_index(struct netns_nl *nl, const char *name, struct error *err);
+/* ifindex (0: no such link) and IFLA_IFALIAS ("" when unset) of name. */
+int netns_link_get(struct netns_nl *nl, const char *name, int *index, char *alias, size_t len, struct error *err);
+int netns_link_set_alias(struct netns_nl *nl, int ifindex, const char *alias, struct error *err);
 /* A bridge (EEXIST when it is there already). */
 int netns_bridge_create(struct netns_nl *nl, const char *name, unsigned mtu, struct error *err);
 int netns_link_set_up(struct netns_nl *nl, int ifindex, struct error *err);

@@ -302,6 +302,28 @@ c, a = s.accept(); open(sys.argv[1], "w").write(a[0]); c.close()' "$1" &
 	[ "$status" -ne 0 ]
 	run hx nft list ruleset
 	[[ "$output" != *"berth:net:lab"* ]]
+	[[ "$output" != *"fwd-lab"* ]]
+	# a network whose definition is gone: prune removes its bridge and chains, nothing else's
+	hx berth network create --subnet 10.211.0.0/24 tmp
+	start t --network tmp -- true
+	hx ip link add berth7 type bridge
+	rm -rf "$ROOT/.networks/tmp"
+	run hx berth network prune
+	[[ "$output" == *"removed bridge berth1"* ]]
+	[[ "$output" != *berth7* ]]
+	run hx ip -o link show
+	[[ "$output" != *"berth1:"* ]]
+	[[ "$output" == *"berth7:"* ]]
+	run hx nft list ruleset
+	[[ "$output" != *"tmp"* ]]
+}
+
+@test "network: a bridge name taken by another state root is refused, not shared" {
+	start a -- true
+	run hx "$BERTH" --root "$BATS_TEST_TMPDIR/other" run --image "$NET_IMAGE" -- true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"link berth0 exists and is not its bridge"* ]]
+	[ -z "$(ls "$BATS_TEST_TMPDIR/other/.networks/berth/leases")" ]
 }
 
 @test "network: the default subnet avoids the host's routes" {
