@@ -395,3 +395,19 @@ c, a = s.accept(); open(sys.argv[1], "w").write(a[0]); c.close()' "$1" &
 	[ "$output" = abcdefghijkl ]
 	assert_clean
 }
+
+@test "network: parallel runs on a network made by the first of them get distinct addresses" {
+	local pids=() i
+	for i in $(seq 8); do
+		start "p$i" -- sleep 100 &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do wait "$i"; done
+	run hx berth network inspect berth
+	[ "$(echo "$output" | jq '.containers | length')" -eq 8 ]
+	[ "$(echo "$output" | jq -r '.containers[].ipv4' | sort -u | wc -l)" -eq 8 ]
+	run hx berth network ls
+	[ "$(echo "$output" | grep -c berth0)" -eq 1 ]
+	run hx nft list chain inet berth forward
+	[ "$(echo "$output" | grep -c 'jump fwd-berth')" -eq 1 ]
+}
