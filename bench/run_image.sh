@@ -35,8 +35,8 @@ jq '.process.args = ["true"]' "$tmp/bundle/config.json" >"$tmp/c" && mv "$tmp/c"
 echo "berth: $BERTH"
 echo "image: $("$BERTH" --root "$root" image ls | sed -n 2p | tr -s ' ')"
 "$BERTH" --root "$root" run --bundle "$tmp/bundle" warm-bundle >/dev/null || die "berth run failed"
-"$BERTH" --root "$root" run --image bench --name warm-image -- true >/dev/null ||
+"$BERTH" --root "$root" run --image bench --network none --name warm-image -- true >/dev/null ||
 	die "berth run --image failed"
 "$tmp/median" "$runs" \
 	"berth run --bundle" "$BERTH" --root "$root" run --bundle "$tmp/bundle" "b-{}" --- \
-	"berth run --image" "$BERTH" --root "$root" run --image bench --name "i-{}" -- true
+	"berth run --image" "$BERTH" --root "$root" run --image bench --network none --name "i-{}" -- true

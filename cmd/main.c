@@ -22,6 +22,8 @@ static const struct command commands[] = {
 	  cmd_image },
 	{ "kill", "<container-id> [signal]", "send a signal to the container's init (default SIGTERM)", cmd_kill },
 	{ "list", "", "list the containers under --root", cmd_list },
+	{ "network", "create|ls|inspect|rm|prune ...", "networks: bridges, subnets, NAT and published ports",
+	  cmd_network },
 	{ "pause", "<container-id>", "freeze every process of the container", cmd_pause },
 	{ "ps", "<container-id> [ps options]", "list the processes of the container", cmd_ps },
 	{ "restore", "<container-id>", "restore a checkpointed container (not supported)", cmd_unsupported },

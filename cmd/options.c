@@ -39,6 +39,15 @@ static int set_value(const struct opt *o, const char *value, struct error *err)
 	case OPT_STRING:
 		*(const char **)o->dest = value;
 		return 0;
+	case OPT_STRV: {
+		char ***list = o->dest;
+		size_t n = *list ? strv_length(*list) : 0;
+
+		*list = xrealloc(*list, (n + 2) * sizeof(char *));
+		(*list)[n] = xstrdup(value);
+		(*list)[n + 1] = NULL;
+		return 0;
+	}
 	case OPT_INT:
 		if (parse_u64(value, &v) < 0 || v > 1 << 20)
 			return error_set(err, EINVAL, "--%s: expected a non-negative number, got \"%s\"", o->name,

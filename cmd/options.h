@@ -6,13 +6,13 @@
 
 #include "runtime/error.h"
 
-enum opt_type { OPT_BOOL, OPT_STRING, OPT_INT };
+enum opt_type { OPT_BOOL, OPT_STRING, OPT_INT, OPT_STRV };
 
 struct opt {
 	const char *name;
 	char short_name; /* 0 if none */
 	enum opt_type type;
-	void *dest;	 /* bool *, const char **, int * */
+	void *dest;	 /* bool *, const char **, int *, char *** (repeatable, appended) */
 	const char *help;
 };
 

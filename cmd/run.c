@@ -9,6 +9,7 @@
 #include "rootfs/image.h"
 #include "rootfs/image_store.h"
 #include "runtime/container.h"
+#include "runtime/container_net.h"
 #include "runtime/util.h"
 
 struct image_args {
@@ -88,6 +89,8 @@ int cmd_run(const struct command *cmd, const struct global_opts *g, int argc, ch
 {
 	struct container_opts o = { .root = g->root, .bundle = ".", .cgroup_manager = g->cgroup_manager };
 	struct image_args a = { 0 };
+	struct container_net_opts net = { 0 };
+	cleanup_strv char **dns = NULL, **add_hosts = NULL, **ports = NULL;
 	const struct opt opts[] = {
 		CREATE_FLAGS(o),
 		{ "detach", 'd', OPT_BOOL, &o.detach, "return once the container is started" },
@@ -97,6 +100,12 @@ int cmd_run(const struct command *cmd, const struct global_opts *g, int argc, ch
 		{ "ref", 0, OPT_STRING, &a.ref, "with --image FILE.tar: the image to pick in the archive" },
 		{ "rm", 0, OPT_BOOL, &a.rm, "with --image: delete container and rootfs on exit (default)" },
 		{ "max-size", 0, OPT_STRING, &a.max_size, "with --image FILE.tar: cap on the expanded layers (default 64G; 0: none)" },
+		{ "network", 0, OPT_STRING, &net.network, "NAME, none, host or ns:PATH (--image: default berth)" },
+		{ "publish", 'p', OPT_STRV, &ports, "[IP:]HOSTPORT:PORT[/tcp|/udp], repeatable" },
+		{ "ip", 0, OPT_STRING, &net.ip, "the container's IPv4 address on its network" },
+		{ "hostname", 0, OPT_STRING, &net.hostname, "the container's hostname" },
+		{ "dns", 0, OPT_STRV, &dns, "with --image: a nameserver for /etc/resolv.conf (repeatable)" },
+		{ "add-host", 0, OPT_STRV, &add_hosts, "with --image: NAME:IP for /etc/hosts (repeatable)" },
 		{ NULL, 0, 0, NULL, NULL },
 	};
 	struct error err = { 0 };
@@ -104,6 +113,11 @@ int cmd_run(const struct command *cmd, const struct global_opts *g, int argc, ch
 
 	if (cmd_parse(cmd, opts, argc, argv, &i) < 0)
 		return 1;
+	net.ports = ports;
+	net.dns = dns;
+	net.add_hosts = add_hosts;
+	net.image = a.image != NULL;
+	o.net = &net;
 	if (a.image)
 		return run_image(cmd, &o, &a, argc, argv, i);
 	if (a.name || a.ref || a.rm || a.max_size)

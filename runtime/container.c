@@ -20,6 +20,7 @@
 #include "rootfs/rootfs.h"
 #include "runtime/container_internal.h"
 #include "runtime/exec_stub.h"
+#include "runtime/container_net.h"
 #include "runtime/hooks.h"
 #include "runtime/log.h"
 #include "runtime/namespaces.h"
@@ -295,6 +296,8 @@ static int create_steps(struct create_ctx *c, struct error *err)
 		return r;
 	if ((r = ns_plan_build(c->spec, &c->ns, err)) < 0)
 		return r;
+	if ((r = container_net_prepare(c->spec, o, &c->ns, err)) < 0)
+		return r;
 	if ((r = prepare_seccomp(c, err)) < 0)
 		return r;
 	log_debug("create %s: bundle %s, rootfs %s, clone flags %#x%s", o->id, c->st.bundle, c->st.rootfs,
@@ -324,6 +327,8 @@ static void create_ctx_release(struct create_ctx *c, bool failed)
 	if (failed && c->cg && cgroup_destroy(c->cg, &ignored) < 0)
 		log_warn("create %s: remove cgroup %s: %s", c->o->id, c->st.cgroup_path, ignored.msg);
 	cgroup_free(c->cg);
+	if (failed && c->dir_created && container_net_release(c->o->root, c->o->id, &ignored) < 0)
+		log_warn("create %s: %s", c->o->id, ignored.msg);
 	if (failed && c->dir_created)
 		state_dir_remove(c->rootfd, c->o->id, &ignored);
 	ns_plan_release(&c->ns);

@@ -9,6 +9,8 @@
 #include "runtime/error.h"
 #include "runtime/state.h"
 
+struct container_net_opts;
+
 struct container_opts {
 	const char *root;	    /* state root, e.g. /run/berth */
 	const char *id;
@@ -23,6 +25,7 @@ struct container_opts {
 	bool keep;		    /* run: do not delete after exit */
 	bool foreground;	    /* set by container_run: berth stays and owns the terminal */
 	enum cgroup_manager cgroup_manager;
+	const struct container_net_opts *net; /* run's network flags (runtime/container_net.h), or NULL */
 };
 
 int container_create(const struct container_opts *o, struct error *err);

@@ -13,6 +13,7 @@
 
 #include "runtime/container.h"
 #include "runtime/container_internal.h"
+#include "runtime/container_net.h"
 #include "runtime/hooks.h"
 #include "runtime/log.h"
 #include "runtime/util.h"
@@ -235,6 +236,8 @@ int container_delete(const char *root, const char *id, bool force, struct error 
 		signal_all(&c.st, SIGKILL, &ignored);
 		wait_gone(&c.st);
 	}
+	if ((r = container_net_release(root, id, err)) < 0)
+		goto out;
 	run_poststop(&c.st);
 	r = state_dir_remove(c.rootfd, id, err);
 out:

@@ -5,7 +5,7 @@ set -euo pipefail
 pkgs=(
 	# libclang-rt-14-dev: the sanitizer runtimes, only a Recommends of clang
 	build-essential autoconf automake libtool pkg-config clang libclang-rt-14-dev
-	libseccomp-dev libcap-dev libmnl-dev libyajl-dev libarchive-dev nettle-dev check
+	libseccomp-dev libcap-dev libmnl-dev libnftnl-dev libyajl-dev libarchive-dev nettle-dev check
 	bats jq busybox-static runc
 	zstd libcap2-bin strace
 	podman skopeo umoci

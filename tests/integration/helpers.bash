@@ -33,7 +33,12 @@ set_args() {
 }
 
 # The runtime with this test's state root.
+# run --image joins the default network by default; outside network.bats (which makes its own network
+# namespaces) tests keep the machine's network untouched with --network none.
 rt() {
+	if [ "${1:-}" = run ] && [[ " $* " == *" --image "* && " $* " != *" --network"* ]]; then
+		set -- run --network none "${@:2}"
+	fi
 	"$BERTH" --root "$ROOT" "$@"
 }
 
