@@ -9,6 +9,7 @@ pkgs=(
 	zstd libcap2-bin strace
 	podman skopeo umoci
 	iproute2 procps util-linux valgrind
+	docker.io containerd python3-grpcio python3-grpc-tools tmux
 )
 
 missing=()
