@@ -190,6 +190,8 @@ case_logs() {
 	id=$(cid)
 	CR -d --log-uri="file://$W/ctr-$id.log" "$id" sh -c 'echo out1; echo err1 >&2' >/dev/null 2>&1 || return 1
 	cexit "$id" >/dev/null
+	# The shim may write the log after the exit is reported.
+	retry 20 eval 'grep -q err1 "$W/ctr-$id.log" 2>/dev/null'
 	out=$(cat "$W/ctr-$id.log" 2>&1)
 	expect_match logs "$out" 'out1' && expect_match logs "$out" 'err1'
 }
