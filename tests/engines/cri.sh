@@ -41,6 +41,7 @@ rm_pod() {
 }
 
 cri_use() {
+	[ -z "${POD:-}" ] || rm_pod "$POD"
 	CRI_HANDLER=$1
 	POD_NAME=pod-$1-$$
 	POD=$(run_pod "$POD_NAME" 2>"$W/err")

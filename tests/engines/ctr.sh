@@ -78,10 +78,17 @@ containerd_up() {
 }
 
 containerd_down() {
-	local id
-	for id in $(C task ls -q 2>/dev/null); do C task kill -s SIGKILL "$id"; done
-	sleep 0.2
-	for id in $(C container ls -q 2>/dev/null); do C task delete -f "$id"; C container rm "$id"; done
+	local id ns
+	for ns in engines k8s.io; do
+		for id in $(ctr -a "$CD/sock" -n $ns task ls -q 2>/dev/null); do
+			ctr -a "$CD/sock" -n $ns task kill -s SIGKILL "$id"
+		done
+		sleep 0.2
+		for id in $(ctr -a "$CD/sock" -n $ns container ls -q 2>/dev/null); do
+			ctr -a "$CD/sock" -n $ns task delete -f "$id"
+			ctr -a "$CD/sock" -n $ns container rm "$id"
+		done
+	done
 	stop_pid "$CONTAINERD_PID"
 }
 
