@@ -109,16 +109,22 @@ static int explain_set_failure(int e, const struct spec_capabilities *caps, uint
 	return error_set(err, e, "set effective, permitted and inheritable capabilities");
 }
 
-/* A config that asks for every capability is a privileged container (docker, ctr and the CRI's
- * --privileged): it gets every capability berth holds, with a warning naming those the host withholds
- * (as podman computes itself); a config naming capabilities still fails on one berth lacks. */
+/* The last capability of Linux 4.x: engines list every capability they know, which older ones
+ * (docker 20.10) end here even on newer kernels. */
+#define CAPS_PRIVILEGED_MIN_LAST 37
+
+/* A config whose bounding set is every capability from 0 up to the last it names (at least
+ * CAP_AUDIT_READ) is a privileged container (docker, ctr and the CRI's --privileged): it gets every
+ * capability berth holds, with a warning naming those the host withholds (as podman computes itself);
+ * a config naming capabilities still fails on one berth lacks. */
 static uint64_t privileged_usable(const struct spec_capabilities *caps, uint64_t usable)
 {
-	uint64_t held = 0, missing;
+	uint64_t held = 0, missing, bset = caps->bounding & usable;
 	char name[64], list[512] = "";
+	int top = bset ? 63 - __builtin_clzll(bset) : -1;
 	cap_t cur;
 
-	if ((caps->bounding & usable) != usable)
+	if (top < CAPS_PRIVILEGED_MIN_LAST || bset != (top >= 63 ? ~UINT64_C(0) : (UINT64_C(1) << (top + 1)) - 1))
 		return usable;
 	cur = cap_get_proc();
 	if (!cur)
