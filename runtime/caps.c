@@ -109,6 +109,46 @@ static int explain_set_failure(int e, const struct spec_capabilities *caps, uint
 	return error_set(err, e, "set effective, permitted and inheritable capabilities");
 }
 
+/* The last capability of Linux 4.x: engines list every capability they know, which older ones
+ * (docker 20.10) end here even on newer kernels. */
+#define CAPS_PRIVILEGED_MIN_LAST 37
+
+/* A config whose bounding set is every capability from 0 up to the last it names (at least
+ * CAP_AUDIT_READ) is a privileged container (docker, ctr and the CRI's --privileged): it gets every
+ * capability berth holds, with a warning naming those the host withholds (as podman computes itself);
+ * a config naming capabilities still fails on one berth lacks. */
+static uint64_t privileged_usable(const struct spec_capabilities *caps, uint64_t usable)
+{
+	uint64_t held = 0, missing, bset = caps->bounding & usable;
+	char name[64], list[512] = "";
+	int top = bset ? 63 - __builtin_clzll(bset) : -1;
+	cap_t cur;
+
+	if (top < CAPS_PRIVILEGED_MIN_LAST || bset != (top >= 63 ? ~UINT64_C(0) : (UINT64_C(1) << (top + 1)) - 1))
+		return usable;
+	cur = cap_get_proc();
+	if (!cur)
+		return usable;
+	for (cap_value_t cap = 0; cap < CAPS_MASK_BITS; cap++) {
+		cap_flag_value_t v = CAP_CLEAR;
+
+		if (has(usable, cap) && cap_get_flag(cur, cap, CAP_PERMITTED, &v) == 0 && v == CAP_SET)
+			held |= UINT64_C(1) << cap;
+	}
+	cap_free(cur);
+	missing = (caps->effective | caps->permitted | caps->inheritable | caps->ambient) & usable & ~held;
+	for (int cap = 0; cap < CAPS_MASK_BITS; cap++) {
+		if (!has(missing, cap))
+			continue;
+		cap_name(cap, name, sizeof(name));
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", list[0] ? ", " : "", name);
+	}
+	if (missing)
+		log_warn("process.capabilities: every capability asked for (privileged); %s left out: "
+			 "berth does not hold it here", list);
+	return held;
+}
+
 int caps_apply(const struct spec_capabilities *caps, struct error *err)
 {
 	int last = caps_last_cap();
@@ -126,6 +166,7 @@ int caps_apply(const struct spec_capabilities *caps, struct error *err)
 	cap_t c;
 	int r;
 
+	usable = privileged_usable(caps, usable);
 	for (int cap = last + 1; cap < CAPS_MASK_BITS; cap++)
 		if (has(all, cap))
 			log_debug("capability %d is unknown to this kernel (last is %d): skipped", cap, last);
@@ -151,7 +192,7 @@ int caps_apply(const struct spec_capabilities *caps, struct error *err)
 	if (cap_reset_ambient() < 0 && errno != EINVAL)
 		return error_sys(err, "clear the ambient set");
 	for (int cap = 0; cap <= last; cap++) {
-		if (!has(caps->ambient, cap))
+		if (!has(caps->ambient, cap) || !has(usable, cap))
 			continue;
 		cap_name(cap, name, sizeof(name));
 		/* runc's default spec lists ambient caps without inheritable ones; runc and crun skip them */

@@ -136,11 +136,36 @@ static int signal_all(const struct state *st, int sig, struct error *err)
 	return r;
 }
 
+/* kill --all of a stopped container: an init that exited without its own PID namespace leaves its
+ * children in the cgroup; runc 1.1 signals them (containerd's shim asks for it after every exit). */
+static int signal_leftovers(const struct state *st, int sig, struct error *err)
+{
+	struct cgroup *cg = NULL;
+	int r;
+
+	if (!st->cgroup_path)
+		return 0; /* no cgroup to find them by: nothing berth can reach */
+	r = container_cgroup_open(st, &cg, err);
+	if (r == -ENOENT) {
+		*err = (struct error){ 0 };
+		return 0;
+	}
+	if (r == 0)
+		r = cgroup_kill_all(cg, sig, err);
+	cgroup_free(cg);
+	return r;
+}
+
 int container_kill(const char *root, const char *id, int sig, bool all, struct error *err)
 {
 	struct container_handle c;
 	int r = container_open(root, id, &c, err);
 
+	if (r == 0 && all && c.status == STATUS_STOPPED) {
+		r = signal_leftovers(&c.st, sig, err);
+		container_close(&c);
+		return r < 0 ? error_prefix(err, "kill") : 0;
+	}
 	if (r == 0 && (c.status == STATUS_STOPPED || c.status == STATUS_CREATING))
 		r = error_set(err, ESRCH, "container \"%s\" is not running", id);
 	if (r == 0)

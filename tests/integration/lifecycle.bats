@@ -318,6 +318,28 @@ wait_for_text() {
 	wait_status stopped
 }
 
+@test "lifecycle: kill --all of a stopped container kills what its init left in its cgroup (runc 1.1)" {
+	# Without its own PID namespace the init's children outlive it; containerd's shim sends kill --all
+	# after every exit, and runc signals them through the cgroup.
+	cfg 'del(.linux.namespaces[] | select(.type == "pid"))'
+	set_args sh -c "sleep $MARK & exit 0"
+	create_ctr
+	rt start "$CID"
+	wait_status stopped
+	[ "$(pids_of sleep "$MARK" | wc -l)" -eq 1 ]
+	run rt kill --all "$CID" KILL
+	[ "$status" -eq 0 ]
+	local i
+	for ((i = 0; i < 50; i++)); do
+		[ -z "$(pids_of sleep "$MARK")" ] && break
+		sleep 0.1
+	done
+	[ -z "$(pids_of sleep "$MARK")" ]
+	# a plain kill of a stopped container still fails
+	run rt kill "$CID" KILL
+	[ "$status" -eq 1 ]
+}
+
 @test "lifecycle: run exits with the container's exit status" {
 	run run_ctr sh -c 'exit 3'
 	[ "$status" -eq 3 ]
