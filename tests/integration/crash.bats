@@ -181,7 +181,7 @@ kill_create_at_each() {
 	rt image load "$BATS_TEST_TMPDIR/a.tar" >/dev/null
 	local ms
 	for ms in $DELAYS; do
-		kill_after "$ms" run --image busybox:test --name "$CID" -- sleep "$MARK"
+		kill_after "$ms" run --network none --image busybox:test --name "$CID" -- sleep "$MARK"
 		check_clean_after_kill "$CID" "run --image killed after $ms ms"
 	done
 }

@@ -415,6 +415,7 @@ exe_attack() {
 	[ "${lines[0]}" = "0 1 2 3 " ] # 3: ls's own directory
 	[[ "${lines[1]}" == /bin/* ]]
 	[[ "${lines[2]}" == /bin/* ]]
+}
 
 @test "hostile: \\u0000 in a config.json string is refused, never cut short (CAP_SYS_ADMIN\\u0000junk)" {
 	cfg '.process.capabilities = {bounding: ["CAP_SYS_ADMIN\u0000junk"], effective: ["CAP_SYS_ADMIN\u0000junk"],

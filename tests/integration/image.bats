@@ -215,7 +215,7 @@ unpack_and_run() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"the cap"* ]]
 	[ -z "$(ls -A "$ROOT/.images/layers")" ] && [ -z "$(ls -A "$ROOT/.images/images")" ]
-	run "$BERTH" --root "$ROOT" run --image "$BATS_TEST_TMPDIR/i.tar" --max-size 100M --name "$CID" -- true
+	run "$BERTH" --root "$ROOT" run --network none --image "$BATS_TEST_TMPDIR/i.tar" --max-size 100M --name "$CID" -- true
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"the cap"* ]]
 	run "$BERTH" image unpack --max-size 12X "$BATS_TEST_TMPDIR/i.tar" "$OUT"
@@ -255,7 +255,7 @@ malformed_oci() {
 		'{"config": {"digest": "sha256:'"$(printf %064d 0)"'", "size": 2}, "layers": []}'; do
 		malformed_oci "$BATS_TEST_TMPDIR/m$i.tar" "$m"
 		for cmd in "image unpack $BATS_TEST_TMPDIR/m$i.tar $OUT" "image load $BATS_TEST_TMPDIR/m$i.tar" \
-			"run --image $BATS_TEST_TMPDIR/m$i.tar --name $CID"; do
+			"run --network none --image $BATS_TEST_TMPDIR/m$i.tar --name $CID"; do
 			run "$BERTH" --root "$ROOT" $cmd
 			echo "$cmd: $status $output"
 			[ "$status" -eq 1 ]
@@ -276,7 +276,7 @@ malformed_oci() {
 		[ "$status" -eq 1 ]
 		[[ "$output" == *"layer entry x: "[ug]"id "*" out of range"* ]]
 		assert_no_rootfs
-		run "$BERTH" --root "$ROOT" run --image "$BATS_TEST_TMPDIR/$kind.tar" --name "$CID" -- true
+		run "$BERTH" --root "$ROOT" run --network none --image "$BATS_TEST_TMPDIR/$kind.tar" --name "$CID" -- true
 		echo "run --image $kind: $status $output"
 		[ "$status" -eq 1 ]
 		[[ "$output" == *"layer entry x: "[ug]"id "*" out of range"* ]]

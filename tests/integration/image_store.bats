@@ -307,7 +307,7 @@ VIEW='cd / && find bin etc opq meta marker -xdev | sort | grep -vxE "etc|etc/(ho
 		BERTH=$BERTH "$MKIMAGE" --user nobody --passwd $kind --ref pw:$kind "$BATS_TEST_TMPDIR/$kind.tar" \
 			busybox >/dev/null
 		# a hang would hold the store lock: image ls must answer meanwhile
-		timeout 30 "$BERTH" --root "$ROOT" run --image "$BATS_TEST_TMPDIR/$kind.tar" --name "$CID" -- id \
+		timeout 30 "$BERTH" --root "$ROOT" run --network none --image "$BATS_TEST_TMPDIR/$kind.tar" --name "$CID" -- id \
 			>"$BATS_TEST_TMPDIR/out" 2>&1 &
 		local pid=$!
 		sleep 1
@@ -370,6 +370,7 @@ VIEW='cd / && find bin etc opq meta marker -xdev | sort | grep -vxE "etc|etc/(ho
 }
 
 @test "run --image (overlay and copy), image unpack FILE and IMAGE: the same tree from layers through symlinks, hardlinks, whiteouts" {
+	local own='^\./etc/(hostname|hosts|resolv\.conf) '
 	mk_corpus
 	local u=$BATS_TEST_TMPDIR/u tree
 	run rt image load "$BATS_TEST_TMPDIR/c.tar"
@@ -393,7 +394,9 @@ VIEW='cd / && find bin etc opq meta marker -xdev | sort | grep -vxE "etc|etc/(ho
 				>"$BATS_TEST_TMPDIR/s/c" && mv "$BATS_TEST_TMPDIR/s/c" "$BATS_TEST_TMPDIR/s/config.json"
 			rt run --bundle "$BATS_TEST_TMPDIR/s" "$CID-store" >"$BATS_TEST_TMPDIR/$how" </dev/null ;;
 		esac
-		diff -u "$BATS_TEST_TMPDIR/flat" "$BATS_TEST_TMPDIR/$how" || { echo "$how differs"; return 1; }
+		# run --image writes its own /etc/hostname, hosts and resolv.conf: not part of the layers' tree
+		diff -u <(grep -vE "$own" "$BATS_TEST_TMPDIR/flat") <(grep -vE "$own" "$BATS_TEST_TMPDIR/$how") ||
+			{ echo "$how differs"; return 1; }
 	done
 }
 

@@ -157,7 +157,7 @@ run_marker() {
 	local own='^\./(etc/(hostname|hosts|mtab|resolv\.conf)|run(/[^ ]*)?) '
 	pm run --rm --network none --runtime runc --ulimit nofile=20000:20000 --ulimit nproc=32768:32768 \
 		localhost/corpus:test sh -c "$TREE" </dev/null | grep -vE "$own" >"$BATS_TEST_TMPDIR/podman"
-	"$BERTH" --root "$ROOT" run --image "$BATS_TEST_TMPDIR/c.tar" -- sh -c "$TREE" </dev/null |
+	"$BERTH" --root "$ROOT" run --network none --image "$BATS_TEST_TMPDIR/c.tar" -- sh -c "$TREE" </dev/null |
 		grep -vE "$own" >"$BATS_TEST_TMPDIR/berth"
 	grep -q '^./usr/lib/hello ' "$BATS_TEST_TMPDIR/podman"
 	diff -u "$BATS_TEST_TMPDIR/podman" "$BATS_TEST_TMPDIR/berth"
