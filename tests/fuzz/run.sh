@@ -32,7 +32,7 @@ done
 command -v "$cc" >/dev/null || { echo "fuzz: $cc not found (apt-get install clang libclang-rt-14-dev)" >&2; exit 2; }
 
 core="runtime/error.c runtime/util.c runtime/log.c runtime/json.c"
-spec_srcs="runtime/spec.c runtime/spec_process.c runtime/spec_linux.c runtime/spec_default.c
+spec_srcs="runtime/spec.c runtime/spec_json.c runtime/spec_mempolicy.c runtime/mempolicy.c runtime/spec_process.c runtime/spec_linux.c runtime/spec_default.c
 	runtime/spec_sched.c runtime/mount_options.c runtime/spec_seccomp.c runtime/spec_resources.c
 	seccomp/profile_default.c"
 sources() {
