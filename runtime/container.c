@@ -24,6 +24,7 @@
 #include "runtime/hooks.h"
 #include "runtime/log.h"
 #include "runtime/namespaces.h"
+#include "runtime/notify.h"
 #include "runtime/process.h"
 #include "runtime/terminal.h"
 #include "runtime/util.h"
@@ -276,6 +277,8 @@ static int create_steps(struct create_ctx *c, struct error *err)
 	if ((c->dirfd = state_dir_create(c->rootfd, o->id, &c->st, &c->lock_fd, err)) < 0)
 		return c->dirfd;
 	c->dir_created = true;
+	if ((r = notify_prepare(c->spec, c->dirfd, err)) < 0)
+		return r;
 	if ((r = container_cgroup_create(c->spec, o, &c->cg, &cgroup_path, err)) < 0)
 		return r;
 	free(c->st.cgroup_path);
@@ -461,7 +464,7 @@ static int run_poststart(const struct spec *spec, const struct state *st, struct
 	return error_prefix(err, "the container is stopped");
 }
 
-static int start_locked(int dirfd, const char *id, struct error *err)
+static int start_locked(int dirfd, const char *id, struct notify *notify, struct error *err)
 {
 	struct state st = { 0 };
 	struct spec *spec = NULL;
@@ -481,7 +484,8 @@ static int start_locked(int dirfd, const char *id, struct error *err)
 	}
 	if ((r = require_process(spec, err)) < 0)
 		goto out;
-	if ((r = release_init(dirfd, &st, err)) < 0)
+	if ((r = notify_listen(dirfd, st.pid, st.pid_start, notify, err)) < 0 ||
+	    (r = release_init(dirfd, &st, err)) < 0)
 		goto out;
 	r = run_poststart(spec, &st, err);
 out:
@@ -501,14 +505,26 @@ int container_start(const char *root, const char *id, struct error *err)
 		return rootfd;
 	if ((dirfd = state_dir_open(rootfd, id, &lock, err)) < 0)
 		return dirfd;
-	r = start_locked(dirfd, id, err);
-	return r < 0 ? error_prefix(err, "start \"%s\"", id) : 0;
+	struct notify notify = NOTIFY_INIT;
+
+	r = start_locked(dirfd, id, &notify, err);
+	if (r < 0) {
+		notify_close(&notify);
+		return error_prefix(err, "start \"%s\"", id);
+	}
+	/* as runc: start returns once the container said READY=1 (or exited); not holding the lock */
+	close_quietly(steal_fd(&lock));
+	if (notify_forward(&notify, err) < 0)
+		log_warn("start \"%s\": %s", id, err->msg);
+	notify_close(&notify);
+	return 0;
 }
 
 int container_run(const struct container_opts *opts, int *exit_status, struct error *err)
 {
 	struct container_opts local = *opts, *o = &local;
 	struct create_ctx c;
+	struct notify notify = NOTIFY_INIT;
 	int master = -1, r;
 
 	*exit_status = 0;
@@ -528,7 +544,8 @@ int container_run(const struct container_opts *opts, int *exit_status, struct er
 		if (master < 0)
 			goto fail;
 	}
-	if ((r = release_init(c.dirfd, &c.st, err)) < 0) {
+	if ((r = notify_listen(c.dirfd, c.st.pid, c.st.pid_start, &notify, err)) < 0 ||
+	    (r = release_init(c.dirfd, &c.st, err)) < 0) {
 		error_prefix(err, "start \"%s\"", o->id);
 		goto fail;
 	}
@@ -546,8 +563,13 @@ int container_run(const struct container_opts *opts, int *exit_status, struct er
 		if (container_delete(o->root, o->id, true, &derr) < 0 && derr.errnum != ENOENT)
 			log_warn("%s", derr.msg);
 		close_quietly(master);
+		notify_close(&notify);
 		return r;
 	}
+	/* run -d waits for READY=1 as start does; in the foreground a child forwards it */
+	if ((o->detach ? notify_forward(&notify, err) : notify_forward_async(&notify, err)) < 0)
+		log_warn("run \"%s\": %s", o->id, err->msg);
+	notify_close(&notify);
 	if (o->detach)
 		return 0;
 
@@ -558,6 +580,7 @@ int container_run(const struct container_opts *opts, int *exit_status, struct er
 	return 0;
 fail:
 	close_quietly(master);
+	notify_close(&notify);
 	create_ctx_release(&c, true);
 	return r < 0 ? r : -EINVAL;
 }

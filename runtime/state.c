@@ -124,6 +124,17 @@ static int lock_dir(int dirfd, const char *id, bool create, struct error *err)
 	return steal_fd(&fd);
 }
 
+static void remove_notify_socket(int dirfd)
+{
+	int saved = errno, fd = openat(dirfd, STATE_NOTIFY_DIR, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd >= 0) {
+		unlinkat(fd, STATE_NOTIFY_SOCKET, 0);
+		close(fd);
+	}
+	errno = saved;
+}
+
 /* Remove rootfd/name and the files in it; the lock goes last, so openers wait rather than find a
  * half-removed dir. label names it in errors. */
 static int remove_dir(int rootfd, const char *name, const char *label, struct error *err)
@@ -149,7 +160,9 @@ static int remove_dir(int rootfd, const char *name, const char *label, struct er
 			continue;
 		if (unlinkat(dirfd, e->d_name, 0) == 0 || errno == ENOENT)
 			continue;
-		/* only files live here; a directory would be someone else's, but empty ones go */
+		/* only files live here, and the notify dir with its socket; other directories must be empty */
+		if (errno == EISDIR && !strcmp(n, STATE_NOTIFY_DIR))
+			remove_notify_socket(dirfd);
 		if (errno != EISDIR || unlinkat(dirfd, e->d_name, AT_REMOVEDIR) < 0)
 			return error_sys(err, "container \"%s\": remove %s", label, e->d_name);
 	}

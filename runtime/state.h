@@ -79,5 +79,8 @@ uint64_t state_pid_starttime(pid_t pid);
 char *state_now_rfc3339(void);
 
 #define STATE_EXEC_FIFO "exec.fifo"
+/* NOTIFY_SOCKET: the directory bound into the container, and the socket in it */
+#define STATE_NOTIFY_DIR "notify"
+#define STATE_NOTIFY_SOCKET "notify.sock"
 
 #endif
