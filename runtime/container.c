@@ -22,6 +22,7 @@
 #include "runtime/exec_stub.h"
 #include "runtime/container_net.h"
 #include "runtime/hooks.h"
+#include "runtime/listen_fds.h"
 #include "runtime/log.h"
 #include "runtime/namespaces.h"
 #include "runtime/notify.h"
@@ -42,6 +43,7 @@ struct create_ctx {
 	int console_fd;	     /* our end of the console socket (or of the internal pair for `run`) */
 	int console_peer;    /* for `run` without --console-socket: where we receive the master */
 	uint8_t *fd_absent;
+	int listen_fds;	     /* LISTEN_FDS meant for us: fds 3.. before the --preserve-fds ones */
 	struct ns_plan ns;
 	struct seccomp_program seccomp; /* bpf NULL without linux.seccomp */
 	int seccomp_listener;		/* connected to linux.seccomp.listenerPath, else -1 */
@@ -171,8 +173,9 @@ static int spawn(struct create_ctx *c, struct error *err)
 		.fifo_fd = c->fifo_fd,
 		.stub_fd = c->stub_fd,
 		.console_fd = c->console_fd,
-		.preserve_fds = o->preserve_fds,
+		.preserve_fds = c->listen_fds + o->preserve_fds,
 		.fd_absent = c->fd_absent,
+		.listen_fds = c->listen_fds,
 		.no_pivot = o->no_pivot,
 		.no_new_keyring = o->no_new_keyring,
 		.seccomp = c->seccomp.bpf ? &c->seccomp : NULL,
@@ -361,7 +364,8 @@ static void create_ctx_init(struct create_ctx *c, const struct container_opts *o
 	for (int t = 0; t < SPEC_NS_COUNT; t++)
 		c->ns.join_fd[t] = -1;
 	c->ns.saved_pid_fd = c->ns.saved_time_fd = -1;
-	c->fd_absent = reserve_preserved_fds(o->preserve_fds);
+	c->listen_fds = listen_fds_from_env();
+	c->fd_absent = reserve_preserved_fds(c->listen_fds + o->preserve_fds);
 }
 
 int container_create(const struct container_opts *o, struct error *err)

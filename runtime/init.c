@@ -27,6 +27,7 @@
 #include "runtime/exec_stub.h"
 #include "runtime/home.h"
 #include "runtime/hooks.h"
+#include "runtime/listen_fds.h"
 #include "runtime/log.h"
 #include "runtime/mempolicy.h"
 #include "runtime/procfs.h"
@@ -408,6 +409,7 @@ static int setup_before_start(struct init_state *s, struct error *err)
 		return error_prefix(err, "rootfs");
 
 	home_set_default(&spec->process);
+	listen_fds_set_env(&spec->process, s->a->listen_fds);
 	if ((r = set_oom_score_adj(s, err)) < 0 || (r = credentials_set_rlimits(&spec->process, err)) < 0 ||
 	    (r = set_personality(&spec->linux_, err)) < 0 || (r = join_session_keyring(s, err)) < 0 ||
 	    (r = sched_apply(&spec->process, err)) < 0)

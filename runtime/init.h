@@ -23,6 +23,7 @@ struct init_args {
 	int console_fd;		  /* unix socket the pty master is sent on (terminal=true), else -1 */
 	int preserve_fds;	  /* fds 3 .. 3+preserve_fds-1 stay open across exec */
 	const uint8_t *fd_absent; /* [preserve_fds]: 1 where berth only holds a placeholder */
+	int listen_fds;		  /* the first listen_fds of them are socket activation's (listen_fds.h) */
 	bool no_pivot;
 	bool no_new_keyring;
 	const struct seccomp_program *seccomp; /* NULL: no linux.seccomp */

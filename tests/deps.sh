@@ -9,7 +9,7 @@ pkgs=(
 	bats jq busybox-static runc
 	zstd libcap2-bin strace
 	podman skopeo umoci
-	iproute2 procps util-linux valgrind
+	iproute2 procps util-linux valgrind systemd
 	python3 clang libclang-rt-14-dev
 	docker.io containerd python3-grpcio python3-grpc-tools tmux
 )
