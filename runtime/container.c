@@ -306,6 +306,9 @@ static int create_steps(struct create_ctx *c, struct error *err)
 		return r;
 	if ((r = prepare_seccomp(c, err)) < 0)
 		return r;
+	/* before spawn: the init inherits them for createContainer and startContainer */
+	if ((r = hooks_use_output(c->spec, err)) < 0)
+		return r;
 	log_debug("create %s: bundle %s, rootfs %s, clone flags %#x%s", o->id, c->st.bundle, c->st.rootfs,
 		  c->ns.clone_flags, c->ns.two_stage ? " (two stages)" : "");
 	if ((r = spawn(c, err)) < 0)
@@ -458,6 +461,8 @@ static int run_poststart(const struct spec *spec, const struct state *st, struct
 
 	if (!spec->hooks[SPEC_HOOK_POSTSTART].n)
 		return 0;
+	if ((r = hooks_use_output(spec, err)) < 0)
+		return r;
 	json = state_spec_json(st, STATUS_RUNNING);
 	r = hooks_run(&spec->hooks[SPEC_HOOK_POSTSTART], SPEC_HOOK_POSTSTART, json, err);
 	if (r == 0)

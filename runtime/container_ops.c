@@ -191,6 +191,10 @@ void container_hooks_warn(const struct spec *spec, enum spec_hook_kind kind, con
 
 	if (!spec->hooks[kind].n)
 		return;
+	if (hooks_use_output(spec, &err) < 0) {
+		log_warn("container %s: %s", st->id, err.msg);
+		err = (struct error){ 0 };
+	}
 	json = state_spec_json(st, status);
 	if (hooks_run(&spec->hooks[kind], kind, json, &err) < 0)
 		log_warn("container %s: %s", st->id, err.msg);

@@ -32,7 +32,15 @@ int credentials_set_rlimits(const struct spec_process *p, struct error *err)
 	return 0;
 }
 
-int credentials_switch_user(const struct spec_process *p, struct error *err)
+bool credentials_keep_groups(const struct spec *spec)
+{
+	for (size_t i = 0; i < spec->n_annotations; i++)
+		if (!strcmp(spec->annotations[i].key, "run.oci.keep_original_groups"))
+			return strcmp(spec->annotations[i].value, "0") != 0;
+	return false;
+}
+
+int credentials_switch_user(const struct spec_process *p, bool keep_groups, struct error *err)
 {
 	const struct spec_user *u = &p->user;
 
@@ -40,7 +48,7 @@ int credentials_switch_user(const struct spec_process *p, struct error *err)
 
 	if (r < 0)
 		return r;
-	if (setgroups(u->n_additional_gids, u->n_additional_gids ? (gid_t *)u->additional_gids : NULL) < 0)
+	if (!keep_groups && setgroups(u->n_additional_gids, u->n_additional_gids ? (gid_t *)u->additional_gids : NULL) < 0)
 		return error_sys(err, "process.user.additionalGids");
 	if (caps_drop_bounding(&p->capabilities, err) < 0)
 		return error_prefix(err, "process.capabilities.bounding");

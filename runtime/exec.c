@@ -24,6 +24,7 @@
 #include "cgroup/cgroup.h"
 #include "runtime/caps.h"
 #include "runtime/container_internal.h"
+#include "runtime/credentials.h"
 #include "runtime/log.h"
 #include "runtime/process.h"
 #include "runtime/spec_internal.h"
@@ -361,6 +362,7 @@ static int spawn(struct exec_ctx *c, struct error *err)
 	struct exec_child_args a = {
 		.proc = &c->spec->process,
 		.linux_ = &c->spec->linux_,
+		.keep_groups = credentials_keep_groups(c->spec),
 		.sync_fd = c->sync[1],
 		.console_fd = c->console[1],
 		.preserve_fds = c->o->preserve_fds,

@@ -44,6 +44,7 @@ int exec_ensure_sealed_self(struct error *err);
 struct exec_child_args {
 	const struct spec_process *proc;
 	const struct spec_linux *linux_;
+	bool keep_groups; /* run.oci.keep_original_groups (credentials.h) */
 	int ns_fd[SPEC_NS_COUNT];   /* namespaces of the init that differ from ours, else -1 */
 	int sync_fd;		    /* child end of the sync socketpair */
 	int console_fd;		    /* -t: where the pty master goes (socket), else -1 */

@@ -155,7 +155,7 @@ static int setup_process(struct exec_child_args *a, char **exec_path, struct err
 	/* without no_new_privs the filter needs CAP_SYS_ADMIN, which switch_user may drop */
 	if (!p->no_new_privileges && (r = load_seccomp(a, err)) < 0)
 		return r;
-	if ((r = credentials_switch_user(p, err)) < 0)
+	if ((r = credentials_switch_user(p, a->keep_groups, err)) < 0)
 		return r;
 	if ((r = credentials_find_executable(p, exec_path, err)) < 0)
 		return r;

@@ -214,6 +214,13 @@ char *features_json(void)
 		json_kv_string(j, "io.github.seccomp.libseccomp.version", buf);
 	}
 	json_map_close(j);
+	/* runtime-spec features: annotations that change what the runtime does (podman's, as crun) */
+	json_key(j, "potentiallyUnsafeConfigAnnotations");
+	json_array_open(j);
+	json_string(j, "run.oci.keep_original_groups");
+	json_string(j, "run.oci.hooks.stdout");
+	json_string(j, "run.oci.hooks.stderr");
+	json_array_close(j);
 	json_map_close(j);
 	out = json_out_take(j);
 	json_out_free(j);

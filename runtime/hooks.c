@@ -17,6 +17,38 @@
 #include "runtime/log.h"
 #include "runtime/util.h"
 
+static int output_fd[3] = { -1, -1, -1 }; /* [1], [2]: run.oci.hooks.stdout, .stderr */
+
+int hooks_use_output(const struct spec *spec, struct error *err)
+{
+	static const char *const keys[3] = { NULL, "run.oci.hooks.stdout", "run.oci.hooks.stderr" };
+
+	for (int which = 1; which <= 2; which++) {
+		close_quietly(output_fd[which]);
+		output_fd[which] = -1;
+		for (size_t i = 0; i < spec->n_annotations; i++) {
+			if (strcmp(spec->annotations[i].key, keys[which]))
+				continue;
+			int fd = open(spec->annotations[i].value, O_WRONLY | O_CREAT | O_APPEND | O_NOCTTY | O_CLOEXEC,
+				      0600);
+			if (fd < 0)
+				return error_sys(err, "annotation %s: %s", keys[which], spec->annotations[i].value);
+			/* above 2: dup2 onto the hook's 1 and 2 must not clobber it */
+			output_fd[which] = fd > 2 ? fd : fcntl(fd, F_DUPFD_CLOEXEC, 3);
+			if (fd <= 2)
+				close(fd);
+			if (output_fd[which] < 0)
+				return error_sys(err, "annotation %s", keys[which]);
+		}
+	}
+	return 0;
+}
+
+int hooks_output_fd(int which)
+{
+	return which == 1 || which == 2 ? output_fd[which] : -1;
+}
+
 /* A pipe whose ends are both >= 3, so dup2 onto 0..2 in the child cannot clobber them. */
 static int pipe_high(int p[2])
 {
@@ -115,6 +147,9 @@ static __attribute__((noreturn)) void hook_child(const struct spec_hook *h, int 
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (dup2(in, 0) < 0)
 		goto fail;
+	for (int which = 1; which <= 2; which++)
+		if (output_fd[which] >= 0 && dup2(output_fd[which], which) < 0)
+			goto fail;
 	if (stub_argv) {
 		close_fds_except(errfd < exec_stub_fd ? errfd : exec_stub_fd, errfd < exec_stub_fd ? exec_stub_fd : errfd);
 		/* the stub marks errfd close-on-exec before it execs the hook */

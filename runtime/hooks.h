@@ -14,6 +14,13 @@
  * directly), and one without "env" gets the container process's env instead of berth's. */
 void hooks_in_container(int stub_fd, char **env);
 
+/* podman's run.oci.hooks.stdout / run.oci.hooks.stderr annotations (as crun): open those files
+ * (created 0600, appended to) for the hooks' stdout and stderr from now on, in this process and in an
+ * init cloned later; without them hooks keep berth's. An error names the annotation. */
+int hooks_use_output(const struct spec *spec, struct error *err);
+/* The fds hooks_use_output opened (fd 1 or 2 of the hooks), or -1: the init keeps them until exec. */
+int hooks_output_fd(int which);
+
 int hooks_run(const struct spec_hook_list *list, enum spec_hook_kind kind, const char *state_json,
 	      struct error *err);
 

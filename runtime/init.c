@@ -318,7 +318,9 @@ static int cmp_int(const void *a, const void *b)
 static int prepare_fds(struct init_state *s, struct error *err)
 {
 	int n = s->a->preserve_fds, r;
+	bool start_hooks = s->a->spec->hooks[SPEC_HOOK_START_CONTAINER].n > 0;
 	int keep[] = { s->a->sync_fd, s->a->fifo_fd, s->procfd, log_fd(), s->a->stub_fd,
+		       start_hooks ? hooks_output_fd(1) : -1, start_hooks ? hooks_output_fd(2) : -1,
 		       has_listener(s) ? s->a->seccomp_listener_fd : -1, sanitizer_report_fd() };
 
 	for (int i = 0; i < n; i++) {
@@ -429,7 +431,7 @@ static int setup_before_start(struct init_state *s, struct error *err)
 	/* without a process (optional until start) there is nobody to become and nothing to find */
 	if (!spec->has_process)
 		return 0;
-	if ((r = credentials_switch_user(&spec->process, err)) < 0)
+	if ((r = credentials_switch_user(&spec->process, credentials_keep_groups(spec), err)) < 0)
 		return r;
 	return credentials_find_executable(&s->a->spec->process, &s->exec_path, err);
 }
