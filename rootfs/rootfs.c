@@ -15,6 +15,7 @@
 void rootfs_ctx_init(struct rootfs_ctx *ctx, const struct spec *spec, const char *rootfs)
 {
 	*ctx = (struct rootfs_ctx){ .spec = spec, .rootfs = rootfs, .rootfd = -1, .devnull_fd = -1, .dev_fd = -1,
+				    .rootfs_tree = -1,
 				    .host_mounts = !spec->linux_.namespaces[SPEC_NS_MOUNT].present };
 }
 
@@ -23,7 +24,36 @@ void rootfs_ctx_release(struct rootfs_ctx *ctx)
 	close_quietly(ctx->rootfd);
 	close_quietly(ctx->devnull_fd);
 	close_quietly(ctx->dev_fd);
-	ctx->rootfd = ctx->devnull_fd = ctx->dev_fd = -1;
+	close_quietly(ctx->rootfs_tree);
+	ctx->rootfd = ctx->devnull_fd = ctx->dev_fd = ctx->rootfs_tree = -1;
+}
+
+int rootfs_open_tree(const char *rootfs)
+{
+	struct mount_attr slave = { .propagation = MS_SLAVE };
+	int fd = open_tree(AT_FDCWD, rootfs, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+
+	if (fd < 0)
+		return -1;
+	if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &slave, sizeof(slave)) < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+/* The root cloned by berth, attached over our cwd (the bundle, in our own mount namespace only):
+ * pivot_root wants a mount point of ours, and the tree's root is one reached without a path. */
+static int attach_tree(struct rootfs_ctx *ctx, struct error *err)
+{
+	if (move_mount(ctx->rootfs_tree, "", AT_FDCWD, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return error_sys(err, "attach %s", ctx->rootfs);
+	close_quietly(ctx->rootfd);
+	ctx->rootfd = steal_fd(&ctx->rootfs_tree);
+	return 0;
 }
 
 /* The mount holding the rootfs becomes a slave before the root is bound onto itself: the bind and every
@@ -78,15 +108,20 @@ int rootfs_prepare(struct rootfs_ctx *ctx, struct error *err)
 		propagation = MS_REC | MS_SLAVE;
 	if (mount(NULL, "/", NULL, propagation, NULL) < 0)
 		return error_sys(err, "set the propagation of /");
-	if ((r = isolate_rootfs_mount(ctx->rootfs, err)) < 0)
-		return r;
-	/* pivot_root wants the new root to be a mount point */
-	if (mount(ctx->rootfs, ctx->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return error_sys(err, "bind %s onto itself", ctx->rootfs);
-	close_quietly(ctx->rootfd);
-	ctx->rootfd = open(ctx->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (ctx->rootfd < 0)
-		return error_sys(err, "open %s", ctx->rootfs);
+	if (ctx->rootfs_tree >= 0) {
+		if ((r = attach_tree(ctx, err)) < 0)
+			return r;
+	} else {
+		if ((r = isolate_rootfs_mount(ctx->rootfs, err)) < 0)
+			return r;
+		/* pivot_root wants the new root to be a mount point */
+		if (mount(ctx->rootfs, ctx->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+			return error_sys(err, "bind %s onto itself", ctx->rootfs);
+		close_quietly(ctx->rootfd);
+		ctx->rootfd = open(ctx->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (ctx->rootfd < 0)
+			return error_sys(err, "open %s", ctx->rootfs);
+	}
 	if ((r = rootfs_mount_all(ctx, err)) < 0)
 		return r;
 	r = rootfs_dev_setup(ctx, err);

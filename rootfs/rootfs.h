@@ -16,10 +16,17 @@ struct rootfs_ctx {
 	const int *bind_trees;	/* [n_mounts]: detached bind sources berth opened before the userns, -1 or NULL */
 	int devnull_fd;		/* O_PATH fd of a verified 1:3 char device, opened before pivot, for maskedPaths */
 	int dev_fd;		/* in a user namespace: rootfs_dev_make_private's nodes (taken over), else -1 */
+	int rootfs_tree;	/* with a user namespace: the root as a detached slave mount berth cloned
+				 * before it (rootfs_open_tree), attached by fd (taken over), else -1 */
 	bool host_mounts;	/* no mount namespace of its own: nothing is mounted, the root is chroot'ed */
 };
 
 void rootfs_ctx_init(struct rootfs_ctx *ctx, const struct spec *spec, const char *rootfs);
+
+/* Parent, before clone, for an init with a user namespace and a mount namespace of its own: the
+ * root as a detached recursive clone made a slave (nothing mounted on it reaches the host), so the
+ * init needs no path lookup through host directories it may not search; -1 (errno) on failure. */
+int rootfs_open_tree(const char *rootfs);
 void rootfs_ctx_release(struct rootfs_ctx *ctx);
 
 /* Run by berth before clone, for a container with a user namespace (where mknod is refused): each

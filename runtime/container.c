@@ -184,6 +184,7 @@ static int spawn(struct create_ctx *c, struct error *err)
 		.cgroup_fd = -1,
 		.cgroupns_late = c->cg && new_cgroupns,
 		.dev_fd = -1,
+		.rootfs_tree = -1,
 	};
 	int sync[2] = { -1, -1 };
 	int r;

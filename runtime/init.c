@@ -393,6 +393,7 @@ static int setup_before_start(struct init_state *s, struct error *err)
 	s->rootfs.no_pivot = s->a->no_pivot;
 	s->rootfs.in_userns = spec->linux_.namespaces[SPEC_NS_USER].present;
 	s->rootfs.dev_fd = s->a->dev_fd;
+	s->rootfs.rootfs_tree = s->a->rootfs_tree;
 	s->rootfs.bind_trees = s->a->bind_trees;
 	if ((r = rootfs_prepare(&s->rootfs, err)) < 0)
 		return error_prefix(err, "rootfs");

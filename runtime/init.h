@@ -34,6 +34,7 @@ struct init_args {
 	bool cgroup_wait;	  /* the parent moves us: wait for SYNC_CGROUP_DONE before needing the cgroup */
 	bool cgroupns_late;	  /* unshare the new cgroup namespace once inside the cgroup */
 	int dev_fd;		  /* rootfs_dev_make_private's nodes (user namespaces), else -1 */
+	int rootfs_tree;	  /* rootfs_open_tree's clone of the root (user namespaces), else -1 */
 };
 
 /* Runs in the child after clone; never returns. Reports a failure over sync_fd and exits 1. */

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "rootfs/rootfs.h"
 #include "runtime/mount_sources.h"
 #include "runtime/namespaces.h"
 #include "runtime/sync.h"
@@ -189,8 +190,13 @@ int process_spawn_init(struct init_args *a, int sync[2], const struct init_paren
 		ns_parent_restore(a->ns);
 		return r;
 	}
-	if (a->ns->new_user || a->ns->join_fd[SPEC_NS_USER] >= 0)
+	if (a->ns->new_user || a->ns->join_fd[SPEC_NS_USER] >= 0) {
 		mount_sources_open(a->spec, a->bundle, &a->bind_trees);
+		if (a->spec->linux_.namespaces[SPEC_NS_MOUNT].present && !a->spec->linux_.namespaces[SPEC_NS_MOUNT].path &&
+		    (a->rootfs_tree = rootfs_open_tree(a->rootfs)) < 0)
+			log_debug("rootfs %s: open_tree failed (%s): the init opens it itself", a->rootfs,
+				  strerror(errno));
+	}
 	child = clone_init(a, &ca, sync);
 	/* kernels before 5.7, or a cgroup clone3 cannot enter: move the child in by hand */
 	if (child < 0 && a->cgroup_fd >= 0 && ops->enter_cgroup) {
@@ -204,6 +210,8 @@ int process_spawn_init(struct init_args *a, int sync[2], const struct init_paren
 	int clone_errno = errno;
 
 	mount_sources_close(a->spec, &a->bind_trees);
+	close_quietly(a->rootfs_tree);
+	a->rootfs_tree = -1;
 	leave_bundle(&cwd);
 	ns_parent_restore(a->ns);
 	if (child < 0)

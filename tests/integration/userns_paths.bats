@@ -49,6 +49,30 @@ teardown() {
 	[ "${lines[0]}" = in-bundle ] && [ "${lines[1]}" = absolute ]
 }
 
+@test "userns paths: a rootfs below root-owned 0700 dirs, opened before the user namespace" {
+	# back under the bundle: $BATS_TEST_TMPDIR and its parent are root's, 0700
+	mv "$PUB/rootfs" "$BUNDLE/rootfs"
+	cfg --arg r "$BUNDLE/rootfs" '.root.path = $r | .mounts |= map(select(.destination != "/abs"))'
+	run run_ctr sh -c 'cat /data/f; cat /proc/self/uid_map; id -u; ls -d /data /proc/1 >/dev/null && echo ok'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = in-bundle ]
+	[[ "${lines[1]}" =~ ^\ *0\ +100000\ +65536$ ]]
+	[ "${lines[2]}" = 0 ] && [ "${lines[3]}" = ok ]
+	# relative root.path too, with the process as a non-root user of the mapping
+	cfg '.root.path = "rootfs" | .process.user = {uid: 1000, gid: 1000}'
+	run run_ctr sh -c 'id -u; cat /data/f'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 1000 ] && [ "${lines[1]}" = in-bundle ]
+	# the root was attached in the container's mount namespace only, even with shared propagation
+	cfg '.linux.rootfsPropagation = "shared" | .process.user = {uid: 0, gid: 0}'
+	run run_ctr sh -c 'mount -t tmpfs t /mnt && echo mounted'
+	echo "$output"
+	[ "$status" -eq 0 ] && [ "$output" = mounted ]
+	! grep -F "$BUNDLE" /proc/self/mountinfo
+}
+
 # The real thing: podman with its own root, a busybox image from `podman import`, and --uidmap.
 @test "userns paths: podman run --uidmap with berth as its runtime" {
 	command -v podman >/dev/null || skip "podman not installed (tests/deps.sh installs it)"
