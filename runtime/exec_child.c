@@ -23,7 +23,6 @@
 #include "runtime/credentials.h"
 #include "runtime/sanitizer.h"
 #include "runtime/home.h"
-#include "runtime/mempolicy.h"
 #include "runtime/sched.h"
 #include "runtime/sync.h"
 #include "runtime/terminal.h"
@@ -145,8 +144,7 @@ static int setup_process(struct exec_child_args *a, char **exec_path, struct err
 	/* while CAP_SYS_NICE is still ours */
 	if ((r = sched_apply(p, err)) < 0)
 		return r;
-	if (a->linux_->has_memory_policy && (r = mempolicy_apply(&a->linux_->memory_policy, err)) < 0)
-		return r;
+	/* linux.memoryPolicy is the init's alone: runc and crun do not apply it to exec either */
 	if (p->user.has_umask)
 		umask(p->user.umask);
 	/* before the filter: an old profile does not know close_range */
