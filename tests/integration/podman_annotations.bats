@@ -30,6 +30,18 @@ GROUPS_SH='grep ^Groups: /proc/self/status | tr -s "\t " " "'
 	[ "$output" = "Groups: 4321 " ]
 }
 
+@test "podman annotations: keep_original_groups in a user namespace: berth's unmapped groups read as 65534" {
+	unshare -U true 2>/dev/null || skip "user namespaces cannot be made here"
+	cfg '.annotations["run.oci.keep_original_groups"] = "1" | .linux.namespaces += [{type: "user"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+		| .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]'
+	set_args sh -c "$GROUPS_SH"
+	run setpriv --groups 1234 "$BERTH" --root "$ROOT" run --bundle "$BUNDLE" "$CID"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "Groups: 65534 " ]
+}
+
 @test "podman annotations: without keep_original_groups, or with it \"0\", additionalGids replace berth's groups" {
 	cfg '.process.user.additionalGids = [7]'
 	set_args sh -c "$GROUPS_SH"
