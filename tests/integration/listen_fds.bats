@@ -35,7 +35,9 @@ SHOW='echo "fds=$LISTEN_FDS pid=$LISTEN_PID self=$$ names=$LISTEN_FDNAMES"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "fds=2 pid=1 self=1 names=web:admin" ]
-	[ "${lines[1]}" = first ] && [ "${lines[2]}" = second ] && [ "${lines[3]}" = "5 closed" ]
+	[ "${lines[1]}" = first ]
+	[ "${lines[2]}" = second ]
+	[ "${lines[3]}" = "5 closed" ]
 }
 
 @test "listen_fds: with --preserve-fds 1 the preserved fd comes after the listen fds" {
@@ -44,7 +46,9 @@ SHOW='echo "fds=$LISTEN_FDS pid=$LISTEN_PID self=$$ names=$LISTEN_FDNAMES"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "fds=1 pid=1 self=1 names=" ]
-	[ "${lines[1]}" = first ] && [ "${lines[2]}" = second ] && [ "${lines[3]}" = "5 closed" ]
+	[ "${lines[1]}" = first ]
+	[ "${lines[2]}" = second ]
+	[ "${lines[3]}" = "5 closed" ]
 }
 
 @test "listen_fds: without a pid namespace LISTEN_PID is the process's host pid" {
@@ -54,8 +58,10 @@ SHOW='echo "fds=$LISTEN_FDS pid=$LISTEN_PID self=$$ names=$LISTEN_FDNAMES"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "${lines[0]}" =~ ^fds=1\ pid=([0-9]+)\ self=([0-9]+)\ names=$ ]]
-	[ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ] && [ "${BASH_REMATCH[1]}" != 1 ]
-	[ "${lines[1]}" = first ] && [ "${lines[2]}" = "4 closed" ]
+	[ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ]
+	[ "${BASH_REMATCH[1]}" != 1 ]
+	[ "${lines[1]}" = first ]
+	[ "${lines[2]}" = "4 closed" ]
 }
 
 @test "listen_fds: LISTEN_PID of another process: nothing is passed, process.env is kept" {
@@ -66,7 +72,8 @@ SHOW='echo "fds=$LISTEN_FDS pid=$LISTEN_PID self=$$ names=$LISTEN_FDNAMES"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "fds=9 pid= self=1 names=" ]
-	[ "${lines[1]}" = "3 closed" ] && [ "${lines[2]}" = "4 closed" ]
+	[ "${lines[1]}" = "3 closed" ]
+	[ "${lines[2]}" = "4 closed" ]
 }
 
 @test "listen_fds: create + start keeps the fds until start" {
@@ -79,7 +86,9 @@ SHOW='echo "fds=$LISTEN_FDS pid=$LISTEN_PID self=$$ names=$LISTEN_FDNAMES"
 	run rt exec "$CID" cat /tmp/out
 	echo "$output"
 	[ "${lines[0]}" = "fds=2 pid=1 self=1 names=" ]
-	[ "${lines[1]}" = first ] && [ "${lines[2]}" = second ] && [ "${lines[3]}" = "5 closed" ]
+	[ "${lines[1]}" = first ]
+	[ "${lines[2]}" = second ]
+	[ "${lines[3]}" = "5 closed" ]
 }
 
 @test "listen_fds: under systemd-socket-activate the container gets the listening socket as fd 3" {

@@ -58,7 +58,8 @@ got() {
 	: >"$NDIR/got"
 	set_args sh -c 'sdnotify READY=1; sleep 0.5; echo done'
 	NOTIFY_SOCKET=$NDIR/sd.sock run run_ctr
-	[ "$status" -eq 0 ] && [ "$output" = done ]
+	[ "$status" -eq 0 ]
+	[ "$output" = done ]
 	[[ "$(got)" =~ ^READY=1\|MAINPID=[0-9]+\|--$ ]]
 }
 
@@ -97,5 +98,5 @@ got() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[ "$output" = ns= ]
-	! grep -q ' /run/notify ' /proc/self/mountinfo
+	[ -z "$(grep ' /run/notify ' /proc/self/mountinfo)" ]
 }

@@ -46,10 +46,12 @@ GROUPS_SH='grep ^Groups: /proc/self/status | tr -s "\t " " "'
 	cfg '.process.user.additionalGids = [7]'
 	set_args sh -c "$GROUPS_SH"
 	run setpriv --groups 1234 "$BERTH" --root "$ROOT" run --bundle "$BUNDLE" "$CID"
-	[ "$status" -eq 0 ] && [ "$output" = "Groups: 7 " ]
+	[ "$status" -eq 0 ]
+	[ "$output" = "Groups: 7 " ]
 	cfg '.annotations["run.oci.keep_original_groups"] = "0"'
 	run setpriv --groups 1234 "$BERTH" --root "$ROOT" run --bundle "$BUNDLE" "$CID"
-	[ "$status" -eq 0 ] && [ "$output" = "Groups: 7 " ]
+	[ "$status" -eq 0 ]
+	[ "$output" = "Groups: 7 " ]
 }
 
 @test "podman annotations: run.oci.hooks.stdout/stderr get every hook's output; the process never holds them" {

@@ -35,7 +35,8 @@ teardown() {
 	run run_ctr sh -c 'cat /data/f /abs; cat /proc/self/uid_map; touch /data/x 2>&1 || echo ro'
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = in-bundle ] && [ "${lines[1]}" = absolute ]
+	[ "${lines[0]}" = in-bundle ]
+	[ "${lines[1]}" = absolute ]
 	[[ "${lines[2]}" =~ ^\ *0\ +100000\ +65536$ ]]
 	[ "${lines[-1]}" = ro ]
 }
@@ -46,7 +47,8 @@ teardown() {
 	run run_ctr sh -c 'cat /data/f /abs'
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = in-bundle ] && [ "${lines[1]}" = absolute ]
+	[ "${lines[0]}" = in-bundle ]
+	[ "${lines[1]}" = absolute ]
 }
 
 @test "userns paths: a rootfs below root-owned 0700 dirs, opened before the user namespace" {
@@ -58,19 +60,29 @@ teardown() {
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = in-bundle ]
 	[[ "${lines[1]}" =~ ^\ *0\ +100000\ +65536$ ]]
-	[ "${lines[2]}" = 0 ] && [ "${lines[3]}" = ok ]
+	[ "${lines[2]}" = 0 ]
+	[ "${lines[3]}" = ok ]
 	# relative root.path too, with the process as a non-root user of the mapping
 	cfg '.root.path = "rootfs" | .process.user = {uid: 1000, gid: 1000}'
 	run run_ctr sh -c 'id -u; cat /data/f'
 	echo "$output"
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = 1000 ] && [ "${lines[1]}" = in-bundle ]
+	[ "${lines[0]}" = 1000 ]
+	[ "${lines[1]}" = in-bundle ]
 	# the root was attached in the container's mount namespace only, even with shared propagation
-	cfg '.linux.rootfsPropagation = "shared" | .process.user = {uid: 0, gid: 0}'
-	run run_ctr sh -c 'mount -t tmpfs t /mnt && echo mounted'
+	cfg '.linux.rootfsPropagation = "shared" | .process.user = {uid: 0, gid: 0} | del(.linux.seccomp)
+		| .process.capabilities |= with_entries(.value += ["CAP_SYS_ADMIN"])'
+	run run_ctr sh -c 'mount -t tmpfs t /data && echo mounted'
 	echo "$output"
-	[ "$status" -eq 0 ] && [ "$output" = mounted ]
-	! grep -F "$BUNDLE" /proc/self/mountinfo
+	[ "$status" -eq 0 ]
+	[ "$output" = mounted ]
+	[ -z "$(grep -F "$BUNDLE" /proc/self/mountinfo)" ]
+	# --no-pivot moves the attached root instead
+	cfg '.linux.rootfsPropagation = "rslave"'
+	run "$BERTH" --root "$ROOT" run --no-pivot --bundle "$BUNDLE" "$CID"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = mounted ]
 }
 
 # The real thing: podman with its own root, a busybox image from `podman import`, and --uidmap.
@@ -95,5 +107,6 @@ teardown() {
 	rm -rf "$run_dir"
 	[ "$status" -eq 0 ]
 	[[ "${lines[0]}" =~ ^\ *0\ +100000\ +65536$ ]]
-	[ "${lines[1]}" = 0 ] && [ "${lines[2]}" = ok ]
+	[ "${lines[1]}" = 0 ]
+	[ "${lines[2]}" = ok ]
 }
