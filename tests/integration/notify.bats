@@ -89,6 +89,12 @@ got() {
 	[ "$status" -eq 0 ]
 	[ "$(grep -c '^READY=1$' "$NDIR/got")" -eq 20 ]
 	[ -z "$(ls "$ROOT")" ]
+	# without READY: start sees the reaped init through the pidfd it took first, and returns
+	set_args true
+	NOTIFY_SOCKET=$NDIR/sd.sock run timeout 120 "$reaper" 20 "$BERTH" "$ROOT" "$BUNDLE" "$CID-q"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -z "$(ls "$ROOT")" ]
 }
 
 @test "notify: a container without a mount namespace of its own gets no /run/notify mount" {
