@@ -109,7 +109,8 @@ stats() {
 	# it got near the limit, not past it
 	local got
 	got=$(tail -n1 "$BUNDLE/rootfs/memhog.out")
-	[ "$got" -ge 10 ] && [ "$got" -le 33 ]
+	[ "$got" -ge 10 ]
+	[ "$got" -le 33 ]
 	for _ in $(seq 50); do grep -q '"type":"oom"' "$BATS_TEST_TMPDIR/events" && break; sleep 0.1; done
 	kill $ev
 	grep -q "{\"type\":\"oom\",\"id\":\"$CID\"}" "$BATS_TEST_TMPDIR/events"
@@ -154,7 +155,8 @@ stats() {
 	echo "over $dp periods: $dt throttled, $du ns of CPU"
 	[ "$dp" -ge 15 ]
 	[ "$du" -gt 0 ]
-	[ "$dt" -ge 1 ] && [ "$dt" -le "$dp" ]
+	[ "$dt" -ge 1 ]
+	[ "$dt" -le "$dp" ]
 	# at most the quota (10 ms) per period counted, with 10% and three periods' worth for the
 	# runtime a CPU keeps between periods and the edges of the window (unthrottled: ~100 ms a period)
 	[ "$du" -le $(((dp * 11 / 10 + 3) * 10000 * 1000)) ]
@@ -206,7 +208,8 @@ stats() {
 	a=$(stat -c %s "$BUNDLE/rootfs/count")
 	sleep 0.5
 	b=$(stat -c %s "$BUNDLE/rootfs/count")
-	[ "$a" -gt 0 ] && [ "$a" = "$b" ]
+	[ "$a" -gt 0 ]
+	[ "$a" = "$b" ]
 	run rt exec "$CID" true
 	[ "$status" -ne 0 ]
 	[[ "$output" =~ "paused" ]]
@@ -274,7 +277,7 @@ stats() {
 	else
 		[ "$(cat "$(cg_file memory.limit_in_bytes)")" -gt 1099511627776 ]
 	fi
-	! grep -q "deprecated" "$BATS_TEST_TMPDIR/ctr.err"
+	! grep -q "deprecated" "$BATS_TEST_TMPDIR/ctr.err" || false
 	# `docker update --memory 64m --memory-swap 128m`, then `docker update --cpus 0.5`, as docker sends them
 	rt update -r - "$CID" <<-'EOF'
 	{"memory":{"limit":67108864,"reservation":0,"swap":134217728,"kernel":0},"cpu":{"shares":0,"quota":0,"period":0},"blockIO":{"weight":0}}

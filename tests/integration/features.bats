@@ -49,7 +49,9 @@ setup() {
 	[ "${lines[2]}" = "spec: 1.3.0" ]
 	[[ "${lines[3]}" =~ ^"libseccomp: "[0-9]+\.[0-9]+\.[0-9]+$ ]]
 	[[ "${lines[4]}" =~ ^"features: " ]]
-	[[ "${lines[4]}" =~ "+SECCOMP" ]] && [[ "${lines[4]}" =~ "+CAP" ]] && [[ "${lines[4]}" =~ "+CGROUP" ]]
+	[[ "${lines[4]}" =~ "+SECCOMP" ]]
+	[[ "${lines[4]}" =~ "+CAP" ]]
+	[[ "${lines[4]}" =~ "+CGROUP" ]]
 	run "$BERTH" -v
 	[ "$status" -eq 0 ]
 }

@@ -12,7 +12,8 @@ setup() {
 
 @test "home: taken from /etc/passwd for the init's uid, root and non-root" {
 	run run_ctr sh -c 'echo "$HOME"'
-	[ "$status" -eq 0 ] && [ "$output" = /root ]
+	[ "$status" -eq 0 ]
+	[ "$output" = /root ]
 	cfg '.process.user = {uid: 1000, gid: 1000}'
 	run run_ctr sh -c 'echo "$HOME"'
 	[ "$status" -eq 0 ] && [ "$output" = /home/u ]
@@ -21,7 +22,8 @@ setup() {
 @test "home: / for a uid /etc/passwd does not know, and a HOME in env is kept" {
 	cfg '.process.user = {uid: 4242, gid: 4242}'
 	run run_ctr sh -c 'echo "$HOME"'
-	[ "$status" -eq 0 ] && [ "$output" = / ]
+	[ "$status" -eq 0 ]
+	[ "$output" = / ]
 	cfg '.process.env += ["HOME=/mine"]'
 	run run_ctr sh -c 'echo "$HOME"; env | grep -c ^HOME='
 	[ "$status" -eq 0 ] && [ "${lines[0]}" = /mine ] && [ "${lines[1]}" = 1 ]
@@ -31,9 +33,11 @@ setup() {
 	set_args sleep 1000
 	run_detached
 	run rt exec --env PATH=/bin "$CID" sh -c 'echo "$HOME"'
-	[ "$status" -eq 0 ] && [ "$output" = /root ]
+	[ "$status" -eq 0 ]
+	[ "$output" = /root ]
 	run rt exec --user 1000:1000 "$CID" sh -c 'echo "$HOME"'
-	[ "$status" -eq 0 ] && [ "$output" = /home/u ]
+	[ "$status" -eq 0 ]
+	[ "$output" = /home/u ]
 	run rt exec --env HOME=/x "$CID" sh -c 'echo "$HOME"'
 	[ "$status" -eq 0 ] && [ "$output" = /x ]
 }
@@ -45,11 +49,13 @@ setup() {
 	rm "$p" && mkfifo "$p"
 	run timeout 10 "$BERTH" --root "$ROOT" run --bundle "$BUNDLE" "$CID"
 	echo "$output"
-	[ "$status" -eq 0 ] && [ "$output" = / ]
+	[ "$status" -eq 0 ]
+	[ "$output" = / ]
 	rm "$p" && mknod "$p" c 1 5 # /dev/zero: endless
 	run timeout 10 "$BERTH" --root "$ROOT" run --bundle "$BUNDLE" "$CID-2"
 	echo "$output"
-	[ "$status" -eq 0 ] && [ "$output" = / ]
+	[ "$status" -eq 0 ]
+	[ "$output" = / ]
 	rm "$p" && ln -s "../../../../../../../../$BATS_TEST_TMPDIR/host-passwd" "$p"
 	run timeout 10 "$BERTH" --root "$ROOT" run --bundle "$BUNDLE" "$CID-3"
 	echo "$output"

@@ -99,8 +99,8 @@ as_nobody() {
 	[ "$(stat -c %a "$ROOT")" = 700 ]
 	[ "$(stat -c %a "$ROOT/$CID")" = 700 ]
 	# the exec fifo is writable by the container's user, so only the dir keeps others out
-	! as_nobody test -e "$ROOT/$CID/exec.fifo"
-	! as_nobody test -e "$ROOT/$CID/state.json"
+	! as_nobody test -e "$ROOT/$CID/exec.fifo" || false
+	! as_nobody test -e "$ROOT/$CID/state.json" || false
 	run find "$ROOT" -mindepth 1 -maxdepth 1 -perm /o+rwx
 	[ -z "$output" ]
 	# still a runtime others drive as root: podman and containerd read the state through `state`

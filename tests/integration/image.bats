@@ -67,7 +67,9 @@ unpack_and_run() {
 	local m=$OUT/rootfs/meta
 	[ "$(stat -c '%u:%g %a %h' "$m/suid")" = "1000:1000 4755 2" ]
 	[ "$(stat -c %i "$m/suid")" = "$(stat -c %i "$m/hard")" ]
-	[ -p "$m/fifo" ] && [ -c "$m/null" ] && [ "$(stat -c '%t:%T' "$m/null")" = 1:3 ]
+	[ -p "$m/fifo" ]
+	[ -c "$m/null" ]
+	[ "$(stat -c '%t:%T' "$m/null")" = 1:3 ]
 	[ "$(readlink "$m/sym")" = suid ]
 	getcap "$m/cap" | grep -q cap_net_raw
 	[ "$(stat -c %Y "$OUT/rootfs/bin")" = 1700000000 ]
@@ -197,7 +199,8 @@ unpack_and_run() {
 	mkimage "$BATS_TEST_TMPDIR/i.tar" dirsymlink
 	run "$BERTH" image unpack "$BATS_TEST_TMPDIR/i.tar" "$OUT"
 	[ "$status" -eq 0 ]
-	[ -L "$OUT/rootfs/d" ] && [ -f "$OUT/rootfs/tmp/berth-hostile/pwned" ]
+	[ -L "$OUT/rootfs/d" ]
+	[ -f "$OUT/rootfs/tmp/berth-hostile/pwned" ]
 	assert_host_untouched
 }
 
@@ -214,7 +217,8 @@ unpack_and_run() {
 	run "$BERTH" --root "$ROOT" image load --max-size 100M "$BATS_TEST_TMPDIR/i.tar"
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"the cap"* ]]
-	[ -z "$(ls -A "$ROOT/.images/layers")" ] && [ -z "$(ls -A "$ROOT/.images/images")" ]
+	[ -z "$(ls -A "$ROOT/.images/layers")" ]
+	[ -z "$(ls -A "$ROOT/.images/images")" ]
 	run "$BERTH" --root "$ROOT" run --network none --image "$BATS_TEST_TMPDIR/i.tar" --max-size 100M --name "$CID" -- true
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"the cap"* ]]
