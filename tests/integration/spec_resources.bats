@@ -34,6 +34,14 @@ blkdev() {
 	[ "$output" = "$(printf '50000\n100000\n1000')" ]
 }
 
+@test "spec resources: cpu.idle is seen inside" {
+	[ -e /sys/fs/cgroup/cpu/cpu.idle ] || skip "no cpu.idle"
+	cfg '.linux.resources.cpu = {idle: 1}'
+	run run_ctr cat /sys/fs/cgroup/cpu/cpu.idle
+	[ "$status" -eq 0 ]
+	[ "$output" = 1 ]
+}
+
 @test "spec resources: the four blockIO throttles are seen inside" {
 	local d
 	d=$(blkdev)
@@ -64,6 +72,11 @@ blkdev() {
 	run run_ctr true
 	[ "$status" -ne 0 ]
 	[[ "$output" =~ "linux.resources.blockIO.weightDevice[0]" ]]
+	[ -z "$(cg_dirs)" ]
+	cfg '.linux.resources.blockIO = {leafWeight: 500}'
+	run run_ctr true
+	[ "$status" -ne 0 ]
+	[[ "$output" =~ "linux.resources.blockIO.leafWeight" ]]
 	[ -z "$(cg_dirs)" ]
 	[ ! -e "$ROOT/$CID" ]
 }
