@@ -435,8 +435,19 @@ static bool has_all_controllers(const char *superopts, const char *ctrls)
 	return true;
 }
 
-/* Find fstype's mount for ctrls (NULL for cgroup2); out: mount point and root, both malloc'ed. */
-static bool find_cgroup_mount(char *mountinfo, const char *fstype, const char *ctrls, char **mnt, char **root)
+/* A mount point at or below the rootfs: the container's own (an rbind of /sys), not the host's hierarchy. */
+static bool under_rootfs(const char *mnt, const char *rootfs)
+{
+	size_t n = rootfs ? strlen(rootfs) : 0;
+
+	while (n > 1 && rootfs[n - 1] == '/')
+		n--;
+	return n > 1 && !strncmp(mnt, rootfs, n) && (mnt[n] == '/' || mnt[n] == '\0');
+}
+
+/* Find the host's fstype mount for ctrls (NULL for cgroup2); out: mount point and root, malloc'ed. */
+static bool find_cgroup_mount(char *mountinfo, const char *fstype, const char *ctrls, const char *rootfs,
+			      char **mnt, char **root)
 {
 	char *save = NULL;
 
@@ -460,7 +471,11 @@ static bool find_cgroup_mount(char *mountinfo, const char *fstype, const char *c
 		*mnt = xstrdup(f[4]);
 		rootfs_unescape_mount_field(*root);
 		rootfs_unescape_mount_field(*mnt);
-		return true;
+		if (!under_rootfs(*mnt, rootfs))
+			return true;
+		free(*root);
+		free(*mnt);
+		*root = *mnt = NULL;
 	}
 	return false;
 }
@@ -479,7 +494,7 @@ static int cgroup_source(const char *mnt, const char *root, const char *cgpath, 
 /* One hierarchy at <tmpfs>/<name>: a bind of our host cgroup, or with our own cgroup namespace a fresh
  * mount (rooted at our cgroup by the kernel); and a symlink per controller of a co-mounted one. */
 static int mount_hierarchy(int tmpfs, const char *fstype, const char *ctrls, const char *cgpath,
-			   uint64_t attr, bool own_ns, struct error *err)
+			   uint64_t attr, bool own_ns, const char *rootfs, struct error *err)
 {
 	cleanup_free char *mountinfo = NULL, *mnt = NULL, *root = NULL, *source = NULL;
 	cleanup_close int src = -1, dst = -1, bound = -1;
@@ -488,7 +503,7 @@ static int mount_hierarchy(int tmpfs, const char *fstype, const char *ctrls, con
 
 	if ((r = read_file_at(AT_FDCWD, "/proc/self/mountinfo", &mountinfo, NULL, 4 << 20)) < 0)
 		return error_set(err, -r, "read /proc/self/mountinfo");
-	if (!find_cgroup_mount(mountinfo, fstype, ctrls, &mnt, &root))
+	if (!find_cgroup_mount(mountinfo, fstype, ctrls, rootfs, &mnt, &root))
 		return 0; /* a hierarchy the host does not mount has nothing to show */
 	name = strrchr(mnt, '/') ? strrchr(mnt, '/') + 1 : mnt;
 	if (mkdirat(tmpfs, name, 0755) < 0 && errno != EEXIST)
@@ -519,7 +534,8 @@ static int mount_hierarchy(int tmpfs, const char *fstype, const char *ctrls, con
 }
 
 /* runc's layout on a v1 or hybrid host: a tmpfs with one bind per hierarchy the process is in. */
-static int mount_cgroup_v1(const struct spec_mount *m, int target, bool own_ns, struct error *err)
+static int mount_cgroup_v1(const struct spec_mount *m, int target, bool own_ns, const char *rootfs,
+			   struct error *err)
 {
 	uint64_t attr = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 	bool ro = m->opts.flags & MS_RDONLY;
@@ -541,7 +557,7 @@ static int mount_cgroup_v1(const struct spec_mount *m, int target, bool own_ns, 
 			continue;
 		*path++ = '\0';
 		r = mount_hierarchy(tmpfs, *ctrls ? "cgroup" : "cgroup2", *ctrls ? ctrls : NULL, path,
-				    attr | (ro ? MOUNT_ATTR_RDONLY : 0), own_ns, err);
+				    attr | (ro ? MOUNT_ATTR_RDONLY : 0), own_ns, rootfs, err);
 		if (r < 0)
 			return r;
 	}
@@ -575,7 +591,7 @@ static int mount_cgroup(const struct rootfs_ctx *ctx, const struct spec_mount *m
 		}
 		return r;
 	}
-	return mount_cgroup_v1(m, target, ctx->spec->linux_.namespaces[SPEC_NS_CGROUP].present, err);
+	return mount_cgroup_v1(m, target, ctx->spec->linux_.namespaces[SPEC_NS_CGROUP].present, ctx->rootfs, err);
 }
 
 static bool is_type(const struct spec_mount *m, const char *type)

@@ -18,6 +18,8 @@ void container_close(struct container_handle *c);
 /* What this build cannot do yet, and what the spec allows but a create cannot honour, fails here,
  * before anything is created. */
 int container_validate_spec(const struct spec *spec, const struct container_opts *o, struct error *err);
+/* process.apparmorProfile, process.selinuxLabel, linux.mountLabel (may be NULL): refused unless empty. */
+int container_validate_lsm(const struct spec_process *p, const char *mount_label, struct error *err);
 
 /* poststart and poststop: every hook runs; a failure is a warning, not an error (runtime-spec). */
 void container_hooks_warn(const struct spec *spec, enum spec_hook_kind kind, const struct state *st,

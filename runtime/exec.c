@@ -209,7 +209,16 @@ static int build_process(struct exec_ctx *c, struct error *err)
 		p->cwd = xstrdup("/");
 	if (o->no_new_privs)
 		p->no_new_privileges = true;
-	if ((r = override_env(p, o->env, err)) < 0 || (r = override_user(p, o, err)) < 0)
+	if (o->apparmor) {
+		free(p->apparmor_profile);
+		p->apparmor_profile = xstrdup(o->apparmor);
+	}
+	if (o->process_label) {
+		free(p->selinux_label);
+		p->selinux_label = xstrdup(o->process_label);
+	}
+	if ((r = container_validate_lsm(p, NULL, err)) < 0 || (r = override_env(p, o->env, err)) < 0 ||
+	    (r = override_user(p, o, err)) < 0)
 		return r;
 	return add_caps(p, o->caps, err);
 }

@@ -20,6 +20,8 @@ struct exec_opts {
 	char **additional_gids;	    /* NULL-terminated numbers */
 	char **caps;		    /* NULL-terminated "CAP_..." added to the container's sets */
 	bool no_new_privs;
+	const char *apparmor;	    /* --apparmor: process.apparmorProfile */
+	const char *process_label;  /* --process-label: process.selinuxLabel */
 	bool detach;
 	bool ignore_paused;
 	const char *pid_file;

@@ -142,15 +142,23 @@ static bool lsm_enabled(const char *path)
 	return c == 'Y' || c == '1' || c == '0';
 }
 
-/* Like runc, a label for an LSM the host does not run is ignored; one the host runs must not be. */
-static int validate_lsm(const struct spec *spec, struct error *err)
+/* A confinement the host cannot give is refused (as runc does), not dropped; berth applies none yet. */
+int container_validate_lsm(const struct spec_process *p, const char *mount_label, struct error *err)
 {
-	const struct spec_process *p = &spec->process;
+	const char *aa = p->apparmor_profile, *se = p->selinux_label, *ml = mount_label;
+	bool aa_on = lsm_enabled("/sys/module/apparmor/parameters/enabled");
+	bool se_on = lsm_enabled("/sys/fs/selinux/enforce");
 
-	if (p->apparmor_profile && *p->apparmor_profile && lsm_enabled("/sys/module/apparmor/parameters/enabled"))
-		return error_set(err, ENOTSUP, "process.apparmorProfile: AppArmor profiles are not supported yet");
-	if (p->selinux_label && *p->selinux_label && lsm_enabled("/sys/fs/selinux/enforce"))
-		return error_set(err, ENOTSUP, "process.selinuxLabel: SELinux labels are not supported yet");
+	/* "unconfined" asks for no profile, which is what the process gets */
+	if (aa && *aa && strcmp(aa, "unconfined") != 0)
+		return error_set(err, ENOTSUP, "process.apparmorProfile: %s", aa_on ?
+				 "AppArmor profiles are not supported yet" : "AppArmor is not enabled on this host");
+	if (se && *se)
+		return error_set(err, ENOTSUP, "process.selinuxLabel: %s", se_on ?
+				 "SELinux labels are not supported yet" : "SELinux is not enabled on this host");
+	if (ml && *ml)
+		return error_set(err, ENOTSUP, "linux.mountLabel: %s", se_on ?
+				 "SELinux mount labels are not supported yet" : "SELinux is not enabled on this host");
 	return 0;
 }
 
@@ -171,7 +179,7 @@ int container_validate_spec(const struct spec *spec, const struct container_opts
 	if (lx->namespaces[SPEC_NS_USER].present && !lx->namespaces[SPEC_NS_USER].path &&
 	    (!lx->n_uid_mappings || !lx->n_gid_mappings))
 		return error_set(err, EINVAL, "linux.uidMappings: a new user namespace needs uid and gid mappings");
-	if (validate_lsm(spec, err) < 0 || validate_mount_ns(spec, err) < 0 || validate_mounts(spec, err) < 0)
+	if (container_validate_lsm(&spec->process, spec->linux_.mount_label, err) < 0 || validate_mount_ns(spec, err) < 0 || validate_mounts(spec, err) < 0)
 		return -err->errnum;
 	return validate_sysctls(spec, err);
 }
