@@ -192,7 +192,8 @@ case_oom() {
 
 case_pids() {
 	local out
-	out=$(in_ctr --pids-limit 10 "$IMAGE" sh -c 'cat /sys/fs/cgroup/pids/pids.max
+	# One stream (exec 2>&1): docker carries stdout and stderr apart, their order at the client is random.
+	out=$(in_ctr --pids-limit 10 "$IMAGE" sh -c 'exec 2>&1; cat /sys/fs/cgroup/pids/pids.max
 		for i in 1 2 3 4 5 6 7 8 9 10 11 12; do sleep 2 & done; wait' 2>&1)
 	expect_match "pids.max" "$out" '^10' || return 1
 	expect_match "fork beyond the limit" "$out" "(can't fork|Resource temporarily unavailable)"
