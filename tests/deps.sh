@@ -11,7 +11,7 @@ pkgs=(
 	podman skopeo umoci
 	iproute2 procps util-linux valgrind systemd
 	python3 clang libclang-rt-14-dev
-	docker.io containerd python3-grpcio python3-grpc-tools tmux
+	docker.io containerd python3-grpcio python3-grpc-tools tmux conmon containernetworking-plugins iptables
 )
 
 missing=()

@@ -48,6 +48,8 @@ run_case() {
 	(
 		set +e
 		trap 'exit 1' TERM
+		# engine helpers (conmon) may drop files in their cwd: never the source tree
+		cd "$W" || exit 1
 		"case_${c//-/_}"
 	) >"$W/case.out" 2>>"$W/case.err" </dev/null &
 	local pid=$! waited=0

@@ -63,6 +63,7 @@ export BERTH RUNC CASE_TIMEOUT VERBOSE CASE_RE
 . "$here/lib.sh"
 
 W=$(mktemp -d /tmp/berth-engines.XXXXXX)
+cd "$W" || die "cannot enter $W"
 RESULTS=$W/results
 : >"$RESULTS"
 pids=()
