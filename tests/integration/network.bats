@@ -85,7 +85,13 @@ ip_of() {
 
 # Nothing of berth's left: no veth, no container rule, no lease, no port reservation.
 assert_clean() {
-	run hx ip -o link show
+	local i
+	# the host end of a veth goes in the background (berth does not wait for the kernel's RCU grace period)
+	for i in $(seq 50); do
+		run hx ip -o link show
+		[[ "$output" == *" vb"* ]] || break
+		sleep 0.1
+	done
 	[[ "$output" != *" vb"* ]] || { echo "leftover link: $output"; return 1; }
 	run hx nft list ruleset
 	[[ "$output" != *"berth:ctr:"* ]] || { echo "leftover rule: $output"; return 1; }
@@ -226,6 +232,14 @@ c, a = s.accept(); open(sys.argv[1], "w").write(a[0]); c.close()' "$1" &
 	run hx berth network ls
 	[[ "$output" == *"berth0"*"100"* ]]
 	for i in $(seq 100); do hx berth delete --force "c$i"; done
+	assert_clean
+}
+
+@test "network: an id deleted and run again at once gets its link back (the old one goes in the background)" {
+	for i in $(seq 10); do
+		start again -- true
+		hx berth delete --force again
+	done
 	assert_clean
 }
 
