@@ -478,16 +478,14 @@ static int cgroup_source(const char *mnt, const char *root, const char *cgpath, 
 
 /* One hierarchy at <tmpfs>/<name>: a bind of our host cgroup, or with our own cgroup namespace a fresh
  * mount (rooted at our cgroup by the kernel); and a symlink per controller of a co-mounted one. */
-static int mount_hierarchy(int tmpfs, const char *fstype, const char *ctrls, const char *cgpath,
-			   uint64_t attr, bool own_ns, struct error *err)
+static int mount_hierarchy(int tmpfs, const char *all_mountinfo, const char *fstype, const char *ctrls,
+			   const char *cgpath, uint64_t attr, bool own_ns, struct error *err)
 {
-	cleanup_free char *mountinfo = NULL, *mnt = NULL, *root = NULL, *source = NULL;
+	cleanup_free char *mountinfo = xstrdup(all_mountinfo), *mnt = NULL, *root = NULL, *source = NULL;
 	cleanup_close int src = -1, dst = -1, bound = -1;
 	const char *name;
 	int r;
 
-	if ((r = read_file_at(AT_FDCWD, "/proc/self/mountinfo", &mountinfo, NULL, 4 << 20)) < 0)
-		return error_set(err, -r, "read /proc/self/mountinfo");
 	if (!find_cgroup_mount(mountinfo, fstype, ctrls, &mnt, &root))
 		return 0; /* a hierarchy the host does not mount has nothing to show */
 	name = strrchr(mnt, '/') ? strrchr(mnt, '/') + 1 : mnt;
@@ -523,7 +521,7 @@ static int mount_cgroup_v1(const struct spec_mount *m, int target, bool own_ns, 
 {
 	uint64_t attr = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 	bool ro = m->opts.flags & MS_RDONLY;
-	cleanup_free char *cgroups = NULL;
+	cleanup_free char *cgroups = NULL, *mountinfo = NULL;
 	cleanup_close int tmpfs = -1;
 	char *save = NULL;
 	int r;
@@ -534,13 +532,16 @@ static int mount_cgroup_v1(const struct spec_mount *m, int target, bool own_ns, 
 		return error_prefix(err, "mount the cgroup tmpfs");
 	if ((r = read_file_at(AT_FDCWD, "/proc/self/cgroup", &cgroups, NULL, 1 << 20)) < 0)
 		return error_set(err, -r, "read /proc/self/cgroup");
+	/* once: the kernel makes it line by line, its cost grows with every container's mounts on the host */
+	if ((r = read_file_at(AT_FDCWD, "/proc/self/mountinfo", &mountinfo, NULL, 4 << 20)) < 0)
+		return error_set(err, -r, "read /proc/self/mountinfo");
 	for (char *line = strtok_r(cgroups, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *ctrls = strchr(line, ':'), *path;
 
 		if (!ctrls || !(path = strchr(++ctrls, ':')))
 			continue;
 		*path++ = '\0';
-		r = mount_hierarchy(tmpfs, *ctrls ? "cgroup" : "cgroup2", *ctrls ? ctrls : NULL, path,
+		r = mount_hierarchy(tmpfs, mountinfo, *ctrls ? "cgroup" : "cgroup2", *ctrls ? ctrls : NULL, path,
 				    attr | (ro ? MOUNT_ATTR_RDONLY : 0), own_ns, err);
 		if (r < 0)
 			return r;
