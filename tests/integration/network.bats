@@ -151,6 +151,24 @@ c, a = s.accept(); open(sys.argv[1], "w").write(a[0]); c.close()' "$1" &
 	sleep 0.3
 }
 
+@test "network: a published UDP port answers from outside, on 127.0.0.1 and from a container (hairpin)" {
+	make_outside
+	setup_bundle /bin/udpecho serve 53
+	install_helper udpecho
+	cfg '.annotations["org.berth.network"] = "berth" | .annotations["org.berth.ports"] = "9053:53/udp"'
+	hx berth run -d --bundle "$BUNDLE" "$CID"
+	local client
+	client=$(build_helper udpecho -static)
+	run retry hx "$client" send 192.0.2.1 9053 from-host
+	[ "$output" = from-host ]
+	run hx "$client" send 127.0.0.1 9053 from-loopback
+	[ "$output" = from-loopback ]
+	run ox "$client" send 192.0.2.1 9053 from-outside
+	[ "$output" = from-outside ]
+	run hx berth exec "$CID" /bin/udpecho send 192.0.2.1 9053 hairpin
+	[ "$output" = hairpin ]
+}
+
 @test "network: egress goes out through NAT; the outside host sees the host's address" {
 	make_outside
 	outside_listener "$BATS_TEST_TMPDIR/peer"
