@@ -245,6 +245,23 @@ c, a = s.accept(); open(sys.argv[1], "w").write(a[0]); c.close()' "$1" &
 	[ "$status" -eq 0 ]
 }
 
+@test "network: a published port answers over IPv6 on a network with a v6 subnet" {
+	make_outside
+	hx ip addr add 2001:db8:2::1/64 dev vout nodad
+	ox ip addr add 2001:db8:2::2/64 dev vin nodad
+	hx berth network create --subnet 10.204.0.0/24 --ipv6-subnet fd00:204::/64 six
+	web web --network six -p 8086:80
+	# Debian's busybox wget crashes (SIGSEGV) with a v6 address on the host: HTTP by hand over nc
+	get() { printf 'GET / HTTP/1.0\r\n\r\n' | "$1" timeout 3 busybox nc "$2" 8086 | grep -x hello; }
+	run retry get ox 2001:db8:2::1
+	[ "$output" = hello ]
+	run get hx 2001:db8:2::1
+	[ "$output" = hello ]
+	# and still over IPv4
+	run get ox 192.0.2.1
+	[ "$output" = hello ]
+}
+
 @test "network: 100 containers created and deleted leave no link, rule or lease" {
 	for i in $(seq 100); do start "c$i" -- sleep 100; done
 	run hx berth network ls
