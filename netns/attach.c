@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "netns/bridge.h"
@@ -187,7 +188,15 @@ static int attach_locked(const char *root, const struct netns_network *net, cons
 		return r;
 	if ((r = netns_network_setup(&nl, root, net, &br, err)) < 0)
 		goto out;
-	if ((r = netns_veth_create(&nl, veth, br, "eth0", netns_fd, net->mtu, err)) < 0)
+	r = netns_veth_create(&nl, veth, br, "eth0", netns_fd, net->mtu, err);
+	if (r == -EEXIST) {
+		/* a container of the same id whose detached delete has not run yet */
+		error_clear(err);
+		if ((r = netns_link_delete(&nl, veth, err)) < 0 && r != -ENODEV)
+			goto out;
+		r = netns_veth_create(&nl, veth, br, "eth0", netns_fd, net->mtu, err);
+	}
+	if (r < 0)
 		goto out;
 	if ((vidx = netns_link_index(&nl, veth, err)) <= 0) {
 		r = vidx < 0 ? vidx : error_set(err, ENODEV, "veth %s vanished", veth);
@@ -225,13 +234,43 @@ int netns_container_attach(const char *root, const struct netns_network *net, co
 	return 0;
 }
 
+/*
+ * Delete a link without waiting: the kernel's unregister waits for RCU grace periods (~17 ms), which
+ * nobody needs to sit through. A detached grandchild, holding no fd of berth's (the network lock, the
+ * caller's pipes), sends the request; by index, so a new link of the same name is never hit.
+ */
+static int link_delete_detached(int ifindex, struct error *err)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		return error_sys(err, "fork to delete link %d", ifindex);
+	if (pid == 0) {
+		struct netns_nl nl;
+		struct error ignored;
+
+		if (fork() != 0)
+			_exit(0);
+		setsid();
+		close_range(0, ~0U, 0);
+		if (netns_nl_open(&nl, -1, &ignored) == 0) {
+			netns_link_delete_index(&nl, ifindex, &ignored);
+			netns_nl_close(&nl);
+		}
+		_exit(0);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return 0;
+}
+
 static int detach_one(const char *root, const struct netns_network *net, const char *id, struct error *err)
 {
 	cleanup_close int lock = netns_network_lock(root, net->name, err);
 	struct netns_lease l;
-	struct netns_nl nl;
 	char veth[16];
-	int r;
+	int vidx, r;
 
 	if (lock < 0)
 		return lock;
@@ -247,14 +286,8 @@ static int detach_one(const char *root, const struct netns_network *net, const c
 		goto out;
 	netns_veth_name(id, veth);
 	/* gone with the container's namespace most often: the lookup takes no rtnl lock, the delete does */
-	if (if_nametoindex(veth)) {
-		if ((r = netns_nl_open(&nl, -1, err)) < 0)
-			goto out;
-		r = netns_link_delete(&nl, veth, err);
-		netns_nl_close(&nl);
-		if (r < 0 && r != -ENODEV)
-			goto out;
-	}
+	if ((vidx = (int)if_nametoindex(veth)) > 0 && (r = link_delete_detached(vidx, err)) < 0)
+		goto out;
 	release_ports(root, id, l.extra);
 	r = netns_ipam_release(root, net, id, err);
 	if (r == 0)

@@ -308,17 +308,22 @@ static void network_chain_rules(const struct netns_network *net, const char *fwd
 	}
 }
 
+/* DNAT of one published port for one family: to the lease's address of that family. */
 static void port_rule(struct netns_rules *out, const char *chain, const char *tag, const struct netns_lease *l,
-		      const struct netns_port *p)
+		      const struct netns_port *p, int family)
 {
 	uint32_t local = RTN_LOCAL;
 	uint8_t proto = p->proto;
 	uint16_t hp = htons(p->host_port), cp = htons(p->port);
+	bool v4 = family == AF_INET;
+	const struct netns_addr *to = v4 ? &l->addr : &l->addr6;
 	struct nftnl_expr *e;
 	struct rb b;
 
+	if (!to->family || (p->host_ip.family && p->host_ip.family != family))
+		return;
 	rb_start(&b, NFPROTO_INET, chain, tag);
-	nfproto(&b, AF_INET);
+	nfproto(&b, family);
 	e = nftnl_expr_alloc("fib");
 	nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_FLAGS, NFTA_FIB_F_DADDR);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE);
@@ -326,8 +331,8 @@ static void port_rule(struct netns_rules *out, const char *chain, const char *ta
 	add(&b, e);
 	cmp(&b, NFT_CMP_EQ, &local, 4);
 	if (p->host_ip.family) {
-		payload(&b, NFT_PAYLOAD_NETWORK_HEADER, 16, 4);
-		cmp(&b, NFT_CMP_EQ, p->host_ip.b, 4);
+		payload(&b, NFT_PAYLOAD_NETWORK_HEADER, v4 ? 16 : 24, v4 ? 4 : 16);
+		cmp(&b, NFT_CMP_EQ, p->host_ip.b, v4 ? 4 : 16);
 	}
 	meta(&b, NFT_META_L4PROTO);
 	cmp(&b, NFT_CMP_EQ, &proto, 1);
@@ -335,7 +340,7 @@ static void port_rule(struct netns_rules *out, const char *chain, const char *ta
 	cmp(&b, NFT_CMP_EQ, &hp, 2);
 	e = nftnl_expr_alloc("immediate");
 	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_1);
-	nftnl_expr_set(e, NFTNL_EXPR_IMM_DATA, l->addr.b, 4);
+	nftnl_expr_set(e, NFTNL_EXPR_IMM_DATA, to->b, v4 ? 4 : 16);
 	add(&b, e);
 	e = nftnl_expr_alloc("immediate");
 	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_2);
@@ -343,7 +348,7 @@ static void port_rule(struct netns_rules *out, const char *chain, const char *ta
 	add(&b, e);
 	e = nftnl_expr_alloc("nat");
 	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_TYPE, NFT_NAT_DNAT);
-	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FAMILY, NFPROTO_IPV4);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FAMILY, v4 ? NFPROTO_IPV4 : NFPROTO_IPV6);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG_1);
 	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_PROTO_MIN, NFT_REG_2);
 	add(&b, e);
@@ -404,8 +409,11 @@ void netns_nft_container_rules(const struct netns_network *net, const char *id, 
 
 	(void)net;
 	for (size_t i = 0; i < n; i++) {
-		port_rule(out, "prerouting", tag, l, &ports[i]);
-		port_rule(out, "output", tag, l, &ports[i]);
+		port_rule(out, "prerouting", tag, l, &ports[i], AF_INET);
+		port_rule(out, "output", tag, l, &ports[i], AF_INET);
+		/* v6 on a network with a v6 subnet; there is no route_localnet for ::1, so not from it */
+		port_rule(out, "prerouting", tag, l, &ports[i], AF_INET6);
+		port_rule(out, "output", tag, l, &ports[i], AF_INET6);
 	}
 	spoof_rules(out, tag, veth, l);
 }

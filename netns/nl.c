@@ -257,6 +257,19 @@ int netns_link_delete(struct netns_nl *nl, const char *name, struct error *err)
 	return 0;
 }
 
+int netns_link_delete_index(struct netns_nl *nl, int ifindex, struct error *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = put_link(buf, RTM_DELLINK, 0, ifindex);
+	int r = talk(nl, nlh, NULL, NULL);
+
+	if (r == -ENODEV)
+		return r;
+	if (r < 0)
+		return error_set(err, -r, "delete link %d", ifindex);
+	return 0;
+}
+
 int netns_addr_add(struct netns_nl *nl, int ifindex, const struct netns_addr *a, unsigned prefixlen,
 		   struct error *err)
 {

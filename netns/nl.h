@@ -33,6 +33,8 @@ int netns_veth_create(struct netns_nl *nl, const char *host, int master, const c
 int netns_bridge_port_hairpin(struct netns_nl *nl, int ifindex, struct error *err);
 /* -ENODEV when it is gone already */
 int netns_link_delete(struct netns_nl *nl, const char *name, struct error *err);
+/* by index, which the kernel does not reuse soon, unlike a name; -ENODEV when it is gone already */
+int netns_link_delete_index(struct netns_nl *nl, int ifindex, struct error *err);
 /* EEXIST is success */
 int netns_addr_add(struct netns_nl *nl, int ifindex, const struct netns_addr *a, unsigned prefixlen,
 		   struct error *err);

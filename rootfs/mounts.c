@@ -435,19 +435,36 @@ static bool has_all_controllers(const char *superopts, const char *ctrls)
 	return true;
 }
 
-/* A mount point at or below the rootfs: the container's own (an rbind of /sys), not the host's hierarchy. */
-static bool under_rootfs(const char *mnt, const char *rootfs)
+/* Whether mount id lies in the tree of mount root_id (the container's root, and an rbind of /sys in
+ * it): its parent chain in mountinfo reaches root_id. Paths would not tell: the root may be a tree
+ * attached by fd, mounted where no path of the host names it. */
+static bool mount_below(const char *mountinfo, unsigned long id, uint64_t root_id)
 {
-	size_t n = rootfs ? strlen(rootfs) : 0;
+	for (int depth = 0; depth < 4096; depth++) {
+		unsigned long line_id, parent;
+		const char *l = mountinfo;
+		bool found = false;
 
-	while (n > 1 && rootfs[n - 1] == '/')
-		n--;
-	return n > 1 && !strncmp(mnt, rootfs, n) && (mnt[n] == '/' || mnt[n] == '\0');
+		while (l && *l) {
+			if (sscanf(l, "%lu %lu", &line_id, &parent) == 2 && line_id == id) {
+				found = true;
+				break;
+			}
+			l = strchr(l, '\n');
+			l = l ? l + 1 : NULL;
+		}
+		if (!found || parent == id)
+			return false;
+		if (parent == root_id)
+			return true;
+		id = parent;
+	}
+	return false;
 }
 
 /* Find the host's fstype mount for ctrls (NULL for cgroup2); out: mount point and root, malloc'ed. */
-static bool find_cgroup_mount(char *mountinfo, const char *fstype, const char *ctrls, const char *rootfs,
-			      char **mnt, char **root)
+static bool find_cgroup_mount(char *mountinfo, const char *all_mountinfo, const char *fstype, const char *ctrls,
+			      uint64_t root_id, char **mnt, char **root)
 {
 	char *save = NULL;
 
@@ -467,15 +484,13 @@ static bool find_cgroup_mount(char *mountinfo, const char *fstype, const char *c
 		if (!f[4] || !type || strcmp(type, fstype) || (ctrls && (!superopts ||
 							  !has_all_controllers(superopts, ctrls))))
 			continue;
+		if (root_id && mount_below(all_mountinfo, strtoul(f[0], NULL, 10), root_id))
+			continue;
 		*root = xstrdup(f[3]);
 		*mnt = xstrdup(f[4]);
 		rootfs_unescape_mount_field(*root);
 		rootfs_unescape_mount_field(*mnt);
-		if (!under_rootfs(*mnt, rootfs))
-			return true;
-		free(*root);
-		free(*mnt);
-		*root = *mnt = NULL;
+		return true;
 	}
 	return false;
 }
@@ -493,17 +508,15 @@ static int cgroup_source(const char *mnt, const char *root, const char *cgpath, 
 
 /* One hierarchy at <tmpfs>/<name>: a bind of our host cgroup, or with our own cgroup namespace a fresh
  * mount (rooted at our cgroup by the kernel); and a symlink per controller of a co-mounted one. */
-static int mount_hierarchy(int tmpfs, const char *fstype, const char *ctrls, const char *cgpath,
-			   uint64_t attr, bool own_ns, const char *rootfs, struct error *err)
+static int mount_hierarchy(int tmpfs, const char *all_mountinfo, const char *fstype, const char *ctrls,
+			   const char *cgpath, uint64_t attr, bool own_ns, uint64_t root_id, struct error *err)
 {
-	cleanup_free char *mountinfo = NULL, *mnt = NULL, *root = NULL, *source = NULL;
+	cleanup_free char *mountinfo = xstrdup(all_mountinfo), *mnt = NULL, *root = NULL, *source = NULL;
 	cleanup_close int src = -1, dst = -1, bound = -1;
 	const char *name;
 	int r;
 
-	if ((r = read_file_at(AT_FDCWD, "/proc/self/mountinfo", &mountinfo, NULL, 4 << 20)) < 0)
-		return error_set(err, -r, "read /proc/self/mountinfo");
-	if (!find_cgroup_mount(mountinfo, fstype, ctrls, rootfs, &mnt, &root))
+	if (!find_cgroup_mount(mountinfo, all_mountinfo, fstype, ctrls, root_id, &mnt, &root))
 		return 0; /* a hierarchy the host does not mount has nothing to show */
 	name = strrchr(mnt, '/') ? strrchr(mnt, '/') + 1 : mnt;
 	if (mkdirat(tmpfs, name, 0755) < 0 && errno != EEXIST)
@@ -534,12 +547,16 @@ static int mount_hierarchy(int tmpfs, const char *fstype, const char *ctrls, con
 }
 
 /* runc's layout on a v1 or hybrid host: a tmpfs with one bind per hierarchy the process is in. */
-static int mount_cgroup_v1(const struct spec_mount *m, int target, bool own_ns, const char *rootfs,
+static int mount_cgroup_v1(const struct spec_mount *m, int target, bool own_ns, int rootfd,
 			   struct error *err)
 {
+	struct statx root = { 0 };
+	/* 0 when the kernel cannot tell: then nothing is skipped */
+	uint64_t root_id = rootfd >= 0 && statx(rootfd, "", AT_EMPTY_PATH, STATX_MNT_ID, &root) == 0 &&
+					   (root.stx_mask & STATX_MNT_ID) ? root.stx_mnt_id : 0;
 	uint64_t attr = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 	bool ro = m->opts.flags & MS_RDONLY;
-	cleanup_free char *cgroups = NULL;
+	cleanup_free char *cgroups = NULL, *mountinfo = NULL;
 	cleanup_close int tmpfs = -1;
 	char *save = NULL;
 	int r;
@@ -550,14 +567,17 @@ static int mount_cgroup_v1(const struct spec_mount *m, int target, bool own_ns, 
 		return error_prefix(err, "mount the cgroup tmpfs");
 	if ((r = read_file_at(AT_FDCWD, "/proc/self/cgroup", &cgroups, NULL, 1 << 20)) < 0)
 		return error_set(err, -r, "read /proc/self/cgroup");
+	/* once: the kernel makes it line by line, its cost grows with every container's mounts on the host */
+	if ((r = read_file_at(AT_FDCWD, "/proc/self/mountinfo", &mountinfo, NULL, 4 << 20)) < 0)
+		return error_set(err, -r, "read /proc/self/mountinfo");
 	for (char *line = strtok_r(cgroups, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *ctrls = strchr(line, ':'), *path;
 
 		if (!ctrls || !(path = strchr(++ctrls, ':')))
 			continue;
 		*path++ = '\0';
-		r = mount_hierarchy(tmpfs, *ctrls ? "cgroup" : "cgroup2", *ctrls ? ctrls : NULL, path,
-				    attr | (ro ? MOUNT_ATTR_RDONLY : 0), own_ns, rootfs, err);
+		r = mount_hierarchy(tmpfs, mountinfo, *ctrls ? "cgroup" : "cgroup2", *ctrls ? ctrls : NULL, path,
+				    attr | (ro ? MOUNT_ATTR_RDONLY : 0), own_ns, root_id, err);
 		if (r < 0)
 			return r;
 	}
@@ -591,7 +611,7 @@ static int mount_cgroup(const struct rootfs_ctx *ctx, const struct spec_mount *m
 		}
 		return r;
 	}
-	return mount_cgroup_v1(m, target, ctx->spec->linux_.namespaces[SPEC_NS_CGROUP].present, ctx->rootfs, err);
+	return mount_cgroup_v1(m, target, ctx->spec->linux_.namespaces[SPEC_NS_CGROUP].present, ctx->rootfd, err);
 }
 
 static bool is_type(const struct spec_mount *m, const char *type)
