@@ -26,6 +26,7 @@
 #include "runtime/namespaces.h"
 #include "runtime/process.h"
 #include "runtime/terminal.h"
+#include "runtime/tenant.h"
 #include "runtime/util.h"
 #include "seccomp/seccomp.h"
 
@@ -45,6 +46,8 @@ struct create_ctx {
 	struct seccomp_program seccomp; /* bpf NULL without linux.seccomp */
 	int seccomp_listener;		/* connected to linux.seccomp.listenerPath, else -1 */
 	struct cgroup *cg;		/* NULL with --cgroup-manager=disabled */
+	char *tenant;			/* the tenant joined, or NULL */
+	int tenant_lock;		/* held from admission until the init is in its cgroup */
 	pid_t pid;
 	bool dir_created;
 };
@@ -206,7 +209,7 @@ static int spawn(struct create_ctx *c, struct error *err)
 	close_quietly(c->console_fd);
 	c->console_fd = -1;
 	close_quietly(c->seccomp_listener);
-	c->seccomp_listener = -1;
+	c->seccomp_listener = c->tenant_lock = -1;
 	return r;
 }
 
@@ -243,6 +246,10 @@ static int plan_cgroup(struct create_ctx *c, struct error *err)
 				err);
 	if (r < 0)
 		return r;
+	r = tenant_place(c->o->root, c->o->tenant, c->spec, c->o->id, &c->st.cgroup_path, &c->tenant,
+			 &c->tenant_lock, err);
+	if (r < 0)
+		return r;
 	c->st.cgroup_levels = 1;
 	if (c->spec->linux_.cgroups_path && cgroup_open(c->st.cgroup_path, 0, &cg, &ignored) == 0)
 		c->st.cgroup_levels = 0;
@@ -276,7 +283,7 @@ static int create_steps(struct create_ctx *c, struct error *err)
 	if ((c->dirfd = state_dir_create(c->rootfd, o->id, &c->st, &c->lock_fd, err)) < 0)
 		return c->dirfd;
 	c->dir_created = true;
-	if ((r = container_cgroup_create(c->spec, o, &c->cg, &cgroup_path, err)) < 0)
+	if ((r = container_cgroup_create(c->spec, o, c->st.cgroup_path, &c->cg, &cgroup_path, err)) < 0)
 		return r;
 	free(c->st.cgroup_path);
 	c->st.cgroup_path = cgroup_path;
@@ -340,6 +347,8 @@ static void create_ctx_release(struct create_ctx *c, bool failed)
 	seccomp_program_release(&c->seccomp);
 	close_quietly(c->dirfd);
 	close_quietly(c->lock_fd);
+	close_quietly(c->tenant_lock);
+	free(c->tenant);
 	close_quietly(c->rootfd);
 	c->st.annotations = NULL; /* owned by spec */
 	c->st.n_annotations = 0;
