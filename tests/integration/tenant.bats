@@ -1,0 +1,262 @@
+#!/usr/bin/env bats
+# Tenants (issue 13): cgroup subtrees whose limits the kernel enforces across their containers, with
+# admission. On a v1/hybrid host and on pure v2 (the same tests in the VM).
+
+load helpers
+
+setup() {
+	setup_bundle
+	if [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; then V2=1; else V2=0; fi
+	# tenant cgroups are host-wide: a name of this test's own
+	T=bt$$-$BATS_TEST_NUMBER
+}
+
+teardown() {
+	teardown_containers
+	local n
+	for n in $(rt tenant ls --format json 2>/dev/null | jq -r '.[].name' | sort -r); do
+		rt tenant rm "$n" >/dev/null 2>&1 || true
+	done
+}
+
+# The host file of a tenant's cgroup: tfile NAME FILE (v1: in the controller's hierarchy).
+tfile() {
+	local path=/berth/tenants/$1 f=$2 c=${2%%.*}
+	if [ $V2 -eq 1 ]; then echo "/sys/fs/cgroup$path/$f"; else echo "/sys/fs/cgroup/$c$path/$f"; fi
+}
+
+# A container of the tenant, detached, running args: start_in TENANT ID args...
+start_in() {
+	local t=$1 id=$2
+	shift 2
+	set_args "$@"
+	"$BERTH" --root "$ROOT" run --detach --tenant "$t" --bundle "$BUNDLE" "$id" </dev/null \
+		>"$BATS_TEST_TMPDIR/$id.out" 2>"$BATS_TEST_TMPDIR/$id.err" 3>&-
+}
+
+@test "tenant: bad names and values fail naming them and leave nothing" {
+	local name
+	for name in .. /x "" a/../b "$(printf 'a%.0s' $(seq 70))" 'a b' "$T/nochild/x"; do
+		run rt tenant create "$name"
+		[ "$status" -ne 0 ]
+		[[ "$output" == *"tenant"*"\\\"$name\\\""* ]] || [[ "$output" == *"\\\"$T/nochild\\\""* ]]
+	done
+	run rt tenant create "$T" --memory 12q
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'--memory: \"12q\" is not a size'* ]]
+	run rt tenant create "$T" --cpus nan
+	[[ "$output" == *'--cpus: \"nan\"'* ]]
+	run rt tenant create "$T" --pids -3
+	[[ "$output" == *'--pids: \"-3\"'* ]]
+	run rt tenant create "$T" --io-max 8:0:rbps=x
+	[[ "$output" == *'--io-max: \"8:0:rbps=x\"'* ]]
+	run rt tenant ls --format json
+	[ "$(jq length <<<"$output")" = 0 ]
+	[ ! -e "$(tfile "$T" pids.max)" ]
+}
+
+@test "tenant: create, show beside the cgroup files, update live, rm" {
+	rt tenant create "$T" --memory 64m --memory-swap 64m --cpus 0.5 --pids 40 --containers 3
+	[ "$(cat "$(tfile "$T" pids.max)")" = 40 ]
+	if [ $V2 -eq 1 ]; then
+		[ "$(cat "$(tfile "$T" memory.max)")" = 67108864 ]
+		[ "$(cat "$(tfile "$T" cpu.max)")" = "50000 100000" ]
+	else
+		[ "$(cat "$(tfile "$T" memory.limit_in_bytes)")" = 67108864 ]
+		[ "$(cat "$(tfile "$T" cpu.cfs_quota_us)")" = 50000 ]
+	fi
+	start_in "$T" c1 sleep 100
+	run rt tenant show "$T" --format json
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .limits.memory <<<"$output")" = 64m ]
+	[ "$(jq -r .usage.containers <<<"$output")" = 1 ]
+	[ "$(jq -r .usage.pids <<<"$output")" = "$(cat "$(tfile "$T" pids.current)")" ]
+	[ "$(jq -r .usage.memory <<<"$output")" -gt 0 ]
+	run rt tenant show "$T"
+	[[ "$output" == *"containers   3"*"1 running"* ]]
+	rt tenant update "$T" --pids 60
+	[ "$(cat "$(tfile "$T" pids.max)")" = 60 ]
+	[ "$(rt tenant ls --format json | jq -r .[0].pids)" = 60 ]
+	run rt tenant rm "$T"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"has 1 running container"* ]]
+	rt delete --force c1
+	rt tenant rm "$T"
+	[ ! -e "$(tfile "$T" pids.max)" ]
+	[ -z "$(rt tenant ls --format json | jq -r .[].name)" ]
+}
+
+@test "tenant: cgroup placement: default, relative, absolute inside, outside, annotation" {
+	rt tenant create "$T"
+	set_args sleep 100
+	rt create --tenant "$T" --bundle "$BUNDLE" c1
+	grep -q ":/berth/tenants/$T/c1\$" "/proc/$(rt state c1 | jq .pid)/cgroup"
+	cfg '.linux.cgroupsPath = "rel/c2"'
+	rt create --tenant "$T" --bundle "$BUNDLE" c2
+	grep -q ":/berth/tenants/$T/rel/c2\$" "/proc/$(rt state c2 | jq .pid)/cgroup"
+	# an engine's --cgroup-parent: absolute, inside, counted without any flag
+	cfg ".linux.cgroupsPath = \"/berth/tenants/$T/libpod-c3\""
+	rt create --bundle "$BUNDLE" c3
+	grep -q ":/berth/tenants/$T/libpod-c3\$" "/proc/$(rt state c3 | jq .pid)/cgroup"
+	[ "$(rt tenant show "$T" --format json | jq .usage.containers)" = 3 ]
+	cfg '.linux.cgroupsPath = "/elsewhere/c4"'
+	run rt create --tenant "$T" --bundle "$BUNDLE" c4
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"\\\"/elsewhere/c4\\\" lies outside tenant \\\"$T\\\""* ]]
+	cfg "del(.linux.cgroupsPath) | .annotations[\"org.berth.tenant\"] = \"$T\""
+	rt create --bundle "$BUNDLE" c5
+	grep -q ":/berth/tenants/$T/c5\$" "/proc/$(rt state c5 | jq .pid)/cgroup"
+	run rt create --tenant nosuch --bundle "$BUNDLE" c6
+	[[ "$output" == *"differ"* ]]
+	cfg 'del(.annotations)'
+	run rt create --tenant nosuch --bundle "$BUNDLE" c6
+	[[ "$output" == *'tenant \"nosuch\": no such tenant'* ]]
+	[ ! -e "$ROOT/c4" ] && [ ! -e "$ROOT/c6" ]
+}
+
+@test "tenant: 50 concurrent creates against --containers 10 give exactly 10" {
+	rt tenant create "$T" --containers 10
+	set_args sleep 100
+	local i pids=()
+	for i in $(seq 50); do
+		"$BERTH" --root "$ROOT" create --tenant "$T" --bundle "$BUNDLE" "k$i" </dev/null \
+			>/dev/null 2>"$BATS_TEST_TMPDIR/k$i.err" 3>&- &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do wait "$i" || true; done
+	[ "$(rt list -q | wc -l)" -eq 10 ]
+	[ "$(grep -l 'its limit (--containers 10)' "$BATS_TEST_TMPDIR"/k*.err | wc -l)" -eq 40 ]
+	[ "$(rt tenant show "$T" --format json | jq .usage.containers)" = 10 ]
+}
+
+@test "tenant: a container limit above the tenant's fails naming both" {
+	rt tenant create "$T" --memory 64m --pids 20 --cpus 0.5
+	cfg '.linux.resources.memory = {limit: 134217728}'
+	run rt create --tenant "$T" --bundle "$BUNDLE" c1
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"memory.limit 134217728 exceeds the limit of tenant \\\"$T\\\" (67108864)"* ]]
+	cfg '.linux.resources = {pids: {limit: 50}}'
+	run rt create --tenant "$T" --bundle "$BUNDLE" c1
+	[[ "$output" == *"pids.limit 50 exceeds the limit of tenant \\\"$T\\\" (20)"* ]]
+	cfg '.linux.resources = {cpu: {quota: 100000, period: 100000}}'
+	run rt create --tenant "$T" --bundle "$BUNDLE" c1
+	[[ "$output" == *"(1.00 cores) exceeds the limit of tenant \\\"$T\\\" (0.5 cores)"* ]]
+	[ ! -e "$ROOT/c1" ]
+}
+
+@test "tenant: aggregate memory: two 40 MiB holders under 64 MiB, one is OOM-killed" {
+	install_helper memhold
+	rt tenant create "$T" --memory 64m --memory-swap 64m
+	cfg '.root.readonly = false'
+	start_in "$T" m1 sh -c 'memhold 40 >/m1; echo rc=$? >/m1rc; sleep 1000'
+	for _ in $(seq 50); do grep -q held "$BUNDLE/rootfs/m1" 2>/dev/null && break; sleep 0.1; done
+	grep -q held "$BUNDLE/rootfs/m1"
+	start_in "$T" m2 sh -c 'memhold 40 >/m2; echo rc=$? >/m2rc; sleep 1000'
+	for _ in $(seq 100); do cat "$BUNDLE"/rootfs/m?rc 2>/dev/null | grep -q 137 && break; sleep 0.1; done
+	# one holder died of the OOM killer; the other holds its 40 MiB
+	[ "$(cat "$BUNDLE"/rootfs/m?rc)" = rc=137 ]
+	sleep 0.5
+	[ "$(ls "$BUNDLE"/rootfs/m?rc | wc -l)" = 1 ]
+	[ "$(rt tenant show "$T" --format json | jq .usage.memory)" -ge $((40 << 20)) ]
+	# each alone fits: without the tenant both hold
+	rt delete --force m1
+	rt delete --force m2
+	rm -f "$BUNDLE"/rootfs/m?*
+	set_args sh -c 'memhold 40 >/mf1; sleep 1000'
+	rt run --detach --bundle "$BUNDLE" f1 </dev/null >/dev/null 2>&1 3>&-
+	set_args sh -c 'memhold 40 >/mf2; sleep 1000'
+	rt run --detach --bundle "$BUNDLE" f2 </dev/null >/dev/null 2>&1 3>&-
+	for _ in $(seq 50); do [ "$(cat "$BUNDLE"/rootfs/m* 2>/dev/null | grep -c held)" = 2 ] && break; sleep 0.1; done
+	[ "$(cat "$BUNDLE"/rootfs/m* | grep -c held)" = 2 ]
+}
+
+@test "tenant: aggregate pids, a live update unblocks a fork, lowering below usage" {
+	rt tenant create "$T" --pids 30
+	start_in "$T" p1 sh -c 'sleep 1000 & sleep 1000 & sleep 1000'
+	start_in "$T" p2 sh -c 'sleep 1000 & sleep 1000'
+	local used
+	for _ in $(seq 30); do used=$(cat "$(tfile "$T" pids.current)"); [ "$used" -ge 5 ] && break; sleep 0.1; done
+	# the tenant is full across both containers: no fork into either
+	rt tenant update "$T" --pids "$used"
+	run rt exec p1 true
+	[ "$status" -ne 0 ]
+	run rt exec p2 true
+	[ "$status" -ne 0 ]
+	rt tenant update "$T" --pids 30
+	rt exec p1 true
+	# lowering below usage is applied as the kernel does: no new process until usage drops
+	rt tenant update "$T" --pids 2
+	[ "$(cat "$(tfile "$T" pids.max)")" = 2 ]
+	run rt exec p1 true
+	[ "$status" -ne 0 ]
+}
+
+@test "tenant: aggregate CPU: two busy loops under --cpus 0.5 use at most ~0.6 core" {
+	rt tenant create "$T" --cpus 0.5
+	start_in "$T" b1 sh -c 'while :; do :; done'
+	start_in "$T" b2 sh -c 'while :; do :; done'
+	sleep 0.5
+	local f u0 u1 t0 t1
+	if [ $V2 -eq 1 ]; then f=$(tfile "$T" cpu.stat); else f=$(tfile "$T" cpuacct.usage); fi
+	read_us() { if [ $V2 -eq 1 ]; then awk '/usage_usec/ { print $2 }' "$f"; else echo $(($(cat "$f") / 1000)); fi; }
+	u0=$(read_us); t0=$(date +%s%N)
+	sleep 3
+	u1=$(read_us); t1=$(date +%s%N)
+	local milli=$(( (u1 - u0) * 1000000 / ((t1 - t0) / 1000) / 1000 ))
+	echo "tenant used $milli millicores" >&2
+	[ "$milli" -le 600 ]
+	[ "$milli" -ge 300 ]
+}
+
+@test "tenant: nesting: a sub-tenant's containers are capped by the parent's pids" {
+	rt tenant create "$T" --pids 6
+	rt tenant create "$T/web" --pids 100
+	[ "$(cat "$(tfile "$T/web" pids.max)")" = 100 ]
+	cfg '.root.readonly = false'
+	start_in "$T/web" n1 sh -c '(for i in $(seq 20); do sleep 1000 & done) 2>/dev/null; : >/done; sleep 1000'
+	for _ in $(seq 50); do [ -e "$BUNDLE/rootfs/done" ] && break; sleep 0.1; done
+	[ "$(cat "$(tfile "$T/web" pids.current)")" -le 6 ]
+	run rt tenant rm "$T"
+	[[ "$output" == *"has sub-tenant \\\"$T/web\\\""* ]]
+	# a sub-tenant is not counted as a container of its parent
+	[ "$(rt tenant show "$T" --format json | jq .usage.containers)" = 0 ]
+}
+
+@test "tenant: SIGKILL of berth during create leaves the count right" {
+	rt tenant create "$T" --containers 1
+	set_args sleep 100
+	cfg '.hooks.createRuntime = [{path: "/bin/sleep", args: ["sleep", "5"]}]'
+	"$BERTH" --root "$ROOT" create --tenant "$T" --bundle "$BUNDLE" k1 </dev/null >/dev/null 2>&1 3>&- &
+	local pid=$!
+	for _ in $(seq 50); do [ -e "$ROOT/k1" ] && break; sleep 0.05; done
+	sleep 0.3
+	kill -9 $pid
+	wait $pid || true
+	sleep 0.2
+	[ "$(rt tenant show "$T" --format json | jq .usage.containers)" = 0 ]
+	cfg 'del(.hooks)'
+	rt delete --force k1 || true
+	rt create --tenant "$T" --bundle "$BUNDLE" k2
+	[ "$(rt tenant show "$T" --format json | jq .usage.containers)" = 1 ]
+}
+
+@test "tenant: lowering --memory below usage: v1 refuses with the kernel's EBUSY, v2 applies it" {
+	install_helper memhold
+	rt tenant create "$T" --memory 64m --memory-swap 64m
+	cfg '.root.readonly = false'
+	start_in "$T" h1 sh -c 'memhold 20 >/h1; sleep 1000'
+	for _ in $(seq 50); do grep -q held "$BUNDLE/rootfs/h1" 2>/dev/null && break; sleep 0.1; done
+	run rt tenant update "$T" --memory 8m --memory-swap 8m
+	if [ $V2 -eq 0 ]; then
+		[ "$status" -ne 0 ]
+		[[ "$output" == *"memory.limit_in_bytes: Device or resource busy"* ]]
+		[ "$(cat "$(tfile "$T" memory.limit_in_bytes)")" = 67108864 ]
+		[ "$(rt tenant show "$T" --format json | jq -r .limits.memory)" = 64m ]
+	else
+		[ "$status" -eq 0 ]
+		[ "$(cat "$(tfile "$T" memory.max)")" = 8388608 ]
+		# the kernel OOM-kills the holder
+		for _ in $(seq 50); do [ "$(rt state h1 | jq -r .status)" = stopped ] && break; sleep 0.1; done
+		[ "$(cat "$(tfile "$T" memory.current)")" -le 8388608 ]
+	fi
+}
