@@ -231,6 +231,21 @@ static int prepare_seccomp(struct create_ctx *c, struct error *err)
 	return c->seccomp_listener < 0 ? c->seccomp_listener : 0;
 }
 
+/* A tenant's network is the container's unless --network or org.berth.network says otherwise: given
+ * as that annotation, which container_net_prepare reads. */
+static void tenant_default_network(struct create_ctx *c, const char *network)
+{
+	struct spec *spec = c->spec;
+
+	for (size_t i = 0; i < spec->n_annotations; i++)
+		if (!strcmp(spec->annotations[i].key, ANNOTATION_NETWORK))
+			return;
+	spec->annotations = xrealloc(spec->annotations, (spec->n_annotations + 1) * sizeof(*spec->annotations));
+	spec->annotations[spec->n_annotations++] = (struct spec_kv){ xstrdup(ANNOTATION_NETWORK), xstrdup(network) };
+	c->st.annotations = spec->annotations;
+	c->st.n_annotations = spec->n_annotations;
+}
+
 /* The cgroup path goes into the state before the cgroup exists, so a create killed at any moment
  * leaves it findable. Only the leaf counts as made until the real count is written: a cgroupsPath
  * that exists already counts as none, berth's own /berth/<id> as one. */
@@ -246,10 +261,13 @@ static int plan_cgroup(struct create_ctx *c, struct error *err)
 				err);
 	if (r < 0)
 		return r;
-	r = tenant_place(c->o->root, c->o->tenant, c->spec, c->o->id, &c->st.cgroup_path, &c->tenant,
+	cleanup_free char *network = NULL;
+	r = tenant_place(c->o->root, c->o->tenant, c->spec, c->o->id, &c->st.cgroup_path, &c->tenant, &network,
 			 &c->tenant_lock, err);
 	if (r < 0)
 		return r;
+	if (network)
+		tenant_default_network(c, network);
 	c->st.cgroup_levels = 1;
 	if (c->spec->linux_.cgroups_path && cgroup_open(c->st.cgroup_path, 0, &cg, &ignored) == 0)
 		c->st.cgroup_levels = 0;

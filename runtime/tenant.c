@@ -14,6 +14,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "cgroup/cgroup.h"
+#include "netns/network.h"
 #include "runtime/json.h"
 #include "runtime/util.h"
 
@@ -386,6 +387,20 @@ static void remove_dir(const char *dir)
 	rmdir(dir);
 }
 
+/* The network a tenant names must exist (the default one is made on first use). */
+static int check_network(const char *root, const struct tenant *t, struct error *err)
+{
+	const char *net = t->v[TENANT_NETWORK];
+	struct netns_network n;
+	int r;
+
+	if (!net || !strcmp(net, NETNS_DEFAULT_NETWORK) || !strcmp(net, "none"))
+		return 0;
+	if ((r = netns_network_name_check(net, err)) < 0 || (r = netns_network_load(root, net, &n, err)) < 0)
+		return error_prefix(err, "tenant \"%s\": --network", t->name);
+	return 0;
+}
+
 int tenant_create(const char *root, const struct tenant *t, struct error *err)
 {
 	struct spec_resources res;
@@ -396,8 +411,8 @@ int tenant_create(const char *root, const struct tenant *t, struct error *err)
 
 	if ((r = tenant_name_check(t->name, err)) < 0)
 		return r;
-	if (t->v[TENANT_NETWORK])
-		return error_set(err, 0, "tenant \"%s\": --network: not supported yet", t->name);
+	if ((r = check_network(root, t, err)) < 0)
+		return r;
 	if ((r = tenant_resources(t, &res, err)) < 0) {
 		tenant_resources_release(&res);
 		return error_prefix(err, "tenant \"%s\"", t->name);
@@ -441,9 +456,9 @@ int tenant_update(const char *root, const struct tenant *t, struct error *err)
 
 	if ((r = tenant_load(root, t->name, &cur, err)) < 0)
 		return r;
-	if (t->v[TENANT_NETWORK]) {
+	if ((r = check_network(root, t, err)) < 0) {
 		tenant_release(&cur);
-		return error_set(err, 0, "tenant \"%s\": --network: not supported yet", t->name);
+		return r;
 	}
 	for (int k = 0; k < TENANT_KEY_COUNT; k++)
 		if (t->v[k]) {

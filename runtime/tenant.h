@@ -67,8 +67,9 @@ int tenant_count_containers(const char *root, const char *name, size_t *n, struc
 /* For a container being created: the tenant (--tenant, else the annotation org.berth.tenant, else a
  * cgroupsPath inside /berth/tenants/), the cgroup path to use in *path (replacing the resolved one),
  * the tenant's lock held in *lock_fd until the container's init is in its cgroup (-1 when no tenant),
- * admission and the container's limits checked against the tenant's. */
+ * admission and the container's limits checked against the tenant's; *network: the tenant's
+ * --network or NULL. */
 int tenant_place(const char *root, const char *flag, const struct spec *spec, const char *id, char **path,
-		 char **tenant, int *lock_fd, struct error *err);
+		 char **tenant, char **network, int *lock_fd, struct error *err);
 
 #endif

@@ -74,7 +74,7 @@ out:
 }
 
 int tenant_place(const char *root, const char *flag, const struct spec *spec, const char *id, char **path,
-		 char **tenant, int *lock_fd, struct error *err)
+		 char **tenant, char **network, int *lock_fd, struct error *err)
 {
 	const char *ann = annotation(spec, ANNOTATION_TENANT), *cp = spec->linux_.cgroups_path;
 	cleanup_free char *name = NULL, *tpath = NULL, *newpath = NULL;
@@ -82,7 +82,7 @@ int tenant_place(const char *root, const char *flag, const struct spec *spec, co
 	size_t running = 0;
 	int r;
 
-	*tenant = NULL;
+	*tenant = *network = NULL;
 	*lock_fd = -1;
 	if (flag && ann && strcmp(flag, ann))
 		return error_set(err, 0, "--tenant \"%s\" and annotation " ANNOTATION_TENANT " \"%s\" differ", flag,
@@ -113,12 +113,15 @@ int tenant_place(const char *root, const char *flag, const struct spec *spec, co
 		r = 0;
 	}
 	int64_t limit = tenant_container_limit(&t);
+	if (r == 0 && t.v[TENANT_NETWORK])
+		*network = xstrdup(t.v[TENANT_NETWORK]);
 	if (r == 0 && limit >= 0 && (r = tenant_count_containers(root, name, &running, err)) == 0 &&
 	    (int64_t)running >= limit)
 		r = error_set(err, 0, "tenant \"%s\" has %zu running container(s), its limit (--containers %lld)",
 			      name, running, (long long)limit);
 	tenant_release(&t);
 	if (r < 0) {
+		free(steal_pointer(network));
 		if (*lock_fd >= 0)
 			close(*lock_fd);
 		*lock_fd = -1;

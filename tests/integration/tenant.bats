@@ -260,3 +260,47 @@ start_in() {
 		[ "$(cat "$(tfile "$T" memory.current)")" -le 8388608 ]
 	fi
 }
+
+@test "tenant: --network: containers join the tenant's network; two tenants' networks cannot reach each other" {
+	local img=$BATS_TEST_TMPDIR/bb.tar self hostpid
+	"$TESTS_TOP/tests/data/mkimage.sh" "$img" busybox >/dev/null
+	# berth's bridges and rules live in a network namespace of this test's own
+	self=$(readlink /proc/self/ns/net)
+	unshare -n sleep 3600 >/dev/null 2>&1 &
+	hostpid=$!
+	while [ "$(readlink /proc/$hostpid/ns/net 2>/dev/null)" = "$self" ]; do sleep 0.01; done
+	hx() { nsenter -t "$hostpid" -n "$BERTH" --root "$ROOT" "$@"; }
+	nsenter -t "$hostpid" -n ip link set lo up
+	hx image load "$img" >/dev/null
+	run hx tenant create "$T-a" --network nosuch
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"--network"*"nosuch"* ]]
+	hx network create --subnet 10.211.0.0/24 "tn$$a"
+	hx network create --subnet 10.212.0.0/24 "tn$$b"
+	hx tenant create "$T-a" --network "tn$$a"
+	hx tenant create "$T-b" --network "tn$$b"
+	hx run -d --image busybox:test --tenant "$T-a" --name a1 -- sh -c 'while true; do echo A | nc -l -p 5000; done'
+	hx run -d --image busybox:test --tenant "$T-b" --name b1 -- sh -c 'while true; do echo B | nc -l -p 5000; done'
+	hx run -d --image busybox:test --tenant "$T-a" --name a2 -- sleep 100
+	# told otherwise: --network wins over the tenant's
+	hx run -d --image busybox:test --tenant "$T-a" --network none --name a3 -- sleep 100
+	run hx exec a3 ip -o addr show
+	[[ "$output" != *10.211.* ]]
+	run hx exec a2 ip -o addr show eth0
+	[[ "$output" == *10.211.0.* ]]
+	local i
+	for i in $(seq 50); do
+		run hx exec a2 sh -c 'nc 10.211.0.2 5000 </dev/null'
+		[ "$output" = A ] && break
+		sleep 0.1
+	done
+	[ "$output" = A ]
+	run hx exec a2 sh -c 'nc -w 2 10.212.0.2 5000 </dev/null'
+	[ "$output" != B ]
+	run hx exec b1 sh -c 'nc -w 2 10.211.0.2 5000 </dev/null'
+	[ "$output" != A ]
+	for i in a1 a2 a3 b1; do hx delete --force $i; done
+	hx network rm "tn$$a"
+	hx network rm "tn$$b"
+	kill $hostpid
+}
