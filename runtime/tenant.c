@@ -533,7 +533,8 @@ int tenant_count_containers(const char *root, const char *name, size_t *n, struc
 		cleanup_free char *sub = xasprintf("%s/%s", name, *k), *path = xasprintf("%s/%s", cgpath, *k);
 		struct error ignored = { 0 };
 
-		if (tenant_exists(root, sub))
+		/* podman's --cgroup-parent puts its monitors in <parent>/conmon: not a container */
+		if (tenant_exists(root, sub) || !strcmp(*k, "conmon"))
 			continue;
 		if (cgroup_populated(path, &ignored) > 0)
 			(*n)++;

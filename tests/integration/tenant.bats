@@ -12,6 +12,10 @@ setup() {
 }
 
 teardown() {
+	if [ -n "${PD_DIR:-}" ]; then # the podman test: its containers, then its overlay mount
+		P rm -af -t 0 >/dev/null 2>&1 || true
+		umount "$PD_DIR/root/overlay" 2>/dev/null || true
+	fi
 	teardown_containers
 	local n
 	for n in $(rt tenant ls --format json 2>/dev/null | jq -r '.[].name' | sort -r); do
@@ -303,4 +307,40 @@ start_in() {
 	hx network rm "tn$$a"
 	hx network rm "tn$$b"
 	kill $hostpid
+}
+
+@test "tenant: podman --cgroup-parent=/berth/tenants/NAME (and the annotation) put the container in the tenant" {
+	command -v podman >/dev/null || skip "podman not installed"
+	command -v conmon >/dev/null || skip "conmon not installed"
+	local pd=$BATS_TEST_TMPDIR/pd
+	PD_DIR=$pd
+	mkdir -p "$pd/net" "$pd/tmp"
+	# a private podman (as tests/engines/podman.sh), berth with this test's root through --runtime-flag
+	printf '[containers]\ndefault_ulimits = ["nofile=20000:20000","nproc=32768:32768"]\n[engine]\nevents_logfile_path = "%s"\nstatic_dir = "%s"\nvolume_path = "%s"\n' \
+		"$pd/tmp/events.log" "$pd/root/libpod" "$pd/root/volumes" >"$pd/containers.conf"
+	printf '[storage]\ndriver = "overlay"\nrunroot = "%s"\ngraphroot = "%s"\n' "$pd/run" "$pd/root" >"$pd/storage.conf"
+	echo 'unqualified-search-registries = []' >"$pd/registries.conf"
+	P() {
+		CONTAINERS_CONF=$pd/containers.conf CONTAINERS_STORAGE_CONF=$pd/storage.conf \
+			CONTAINERS_REGISTRIES_CONF=$pd/registries.conf timeout 60 podman --root "$pd/root" \
+			--runroot "$pd/run" --tmpdir "$pd/tmp" --runtime "$BERTH" --runtime-flag "root=$ROOT" \
+			--cgroup-manager cgroupfs --events-backend file --network-config-dir "$pd/net" "$@"
+	}
+	"$TESTS_TOP/tests/data/mkimage.sh" "$pd/bb.tar" busybox >/dev/null
+	P load -i "$pd/bb.tar" >/dev/null
+	rt tenant create "$T" --pids 4096 --containers 1
+	run P run --rm --network none --cgroup-parent="/berth/tenants/$T" --annotation "org.berth.tenant=$T" \
+		localhost/busybox:test cat /proc/self/cgroup
+	[ "$status" -eq 0 ]
+	[[ "$output" == *":pids:/berth/tenants/$T/libpod-"* ]] || [[ "$output" == "0::/berth/tenants/$T/libpod-"* ]]
+	# admission holds for the engine's containers too
+	P run -d --name p1 --network none --cgroup-parent="/berth/tenants/$T" localhost/busybox:test sleep 100
+	[ "$(rt tenant show "$T" --format json | jq .usage.containers)" = 1 ]
+	run P run -d --name p2 --network none --cgroup-parent="/berth/tenants/$T" localhost/busybox:test sleep 100
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"its limit (--containers 1)"* ]]
+	# the annotation with podman's own absolute parent (/libpod_parent) is refused naming both
+	run P run --rm --network none --annotation "org.berth.tenant=$T" localhost/busybox:test true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"/libpod_parent/libpod-"*"lies outside tenant"*"$T"* ]]
 }
