@@ -14,7 +14,8 @@ setup() {
 teardown() {
 	if [ -n "${PD_DIR:-}" ]; then # the podman test: its containers, then its overlay mount
 		P rm -af -t 0 >/dev/null 2>&1 || true
-		umount "$PD_DIR/root/overlay" 2>/dev/null || true
+		awk -v d="$PD_DIR" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r |
+			while read -r m; do umount "$m" 2>/dev/null || true; done
 	fi
 	teardown_containers
 	local n
@@ -321,13 +322,14 @@ start_in() {
 	printf '[storage]\ndriver = "overlay"\nrunroot = "%s"\ngraphroot = "%s"\n' "$pd/run" "$pd/root" >"$pd/storage.conf"
 	echo 'unqualified-search-registries = []' >"$pd/registries.conf"
 	P() {
+		local pd=$PD_DIR
 		CONTAINERS_CONF=$pd/containers.conf CONTAINERS_STORAGE_CONF=$pd/storage.conf \
 			CONTAINERS_REGISTRIES_CONF=$pd/registries.conf timeout 60 podman --root "$pd/root" \
 			--runroot "$pd/run" --tmpdir "$pd/tmp" --runtime "$BERTH" --runtime-flag "root=$ROOT" \
 			--cgroup-manager cgroupfs --events-backend file --network-config-dir "$pd/net" "$@"
 	}
 	"$TESTS_TOP/tests/data/mkimage.sh" "$pd/bb.tar" busybox >/dev/null
-	P load -i "$pd/bb.tar" >/dev/null
+	P load -i "$pd/bb.tar" >"$pd/load.out" 2>&1 || { tail -n 3 "$pd/load.out"; false; }
 	rt tenant create "$T" --pids 4096 --containers 1
 	run P run --rm --network none --cgroup-parent="/berth/tenants/$T" --annotation "org.berth.tenant=$T" \
 		localhost/busybox:test cat /proc/self/cgroup
