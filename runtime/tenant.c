@@ -129,11 +129,12 @@ static int parse_io_max(const char *entry, struct spec_blkio *b, struct error *e
 	unsigned maj, min;
 	int off = 0;
 	bool any = false;
+	cleanup_free char *list = NULL;
+	char *save = NULL;
 
 	if (sscanf(entry, "%u:%u:%n", &maj, &min, &off) != 2 || !off)
 		goto bad;
-	cleanup_free char *list = xstrdup(entry + off);
-	char *save = NULL;
+	list = xstrdup(entry + off);
 	for (char *kv = strtok_r(list, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(kv, '=');
 		int64_t v;

@@ -346,3 +346,21 @@ start_in() {
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"/libpod_parent/libpod-"*"lies outside tenant"*"$T"* ]]
 }
+
+@test "tenant: --io-max sets the tenant's throttle; --io-weight without BFQ fails naming the file" {
+	local dev
+	dev=$(lsblk -dno MAJ:MIN | head -n 1 | tr -d ' ')
+	rt tenant create "$T" --io-max "$dev:rbps=1048576,wiops=100"
+	if [ $V2 -eq 1 ]; then
+		grep -q "^$dev rbps=1048576 wbps=max riops=max wiops=100" "$(tfile "$T" io.max)"
+	else
+		[ "$(cat "$(tfile "$T" blkio.throttle.read_bps_device)")" = "$dev 1048576" ]
+		[ "$(cat "$(tfile "$T" blkio.throttle.write_iops_device)")" = "$dev 100" ]
+	fi
+	if [ ! -e "$(tfile "$T" blkio.weight)" ] && [ ! -e "$(tfile "$T" io.weight)" ] && [ ! -e "$(tfile "$T" io.bfq.weight)" ]; then
+		run rt tenant create "$T-w" --io-weight 100
+		[ "$status" -ne 0 ]
+		[[ "$output" == *"weight"*"exist"* ]]
+		[ ! -e "$(tfile "$T-w" pids.max)" ] && [ ! -e "$(tfile "$T-w" cgroup.procs)" ]
+	fi
+}
