@@ -14,6 +14,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "cgroup/cgroup.h"
+#include "cgroup/convert.h"
 #include "netns/network.h"
 #include "runtime/json.h"
 #include "runtime/util.h"
@@ -197,8 +198,18 @@ int tenant_resources(const struct tenant *t, struct spec_resources *r, struct er
 		if ((ret = parse_range("cpu-weight", v[TENANT_CPU_WEIGHT], 1, 10000, &n, err)) < 0)
 			return ret;
 		r->has_cpu = true;
-		/* the inverse of the shares -> weight mapping cgroup/convert.c applies (runc's) */
-		r->cpu.shares = (struct spec_opt_u64){ true, 2 + ((uint64_t)(n - 1) * 262142 + 9998) / 9999 };
+		/* the fewest shares that cgroup/convert.c's shares -> weight curve (runc's) maps to >= n:
+		 * v2 gets weight n, v1 the shares of the same share of the CPU */
+		uint64_t lo = 2, hi = 262144;
+		while (lo < hi) {
+			uint64_t mid = lo + (hi - lo) / 2;
+
+			if (convert_shares_to_weight(mid) >= (uint64_t)n)
+				hi = mid;
+			else
+				lo = mid + 1;
+		}
+		r->cpu.shares = (struct spec_opt_u64){ true, lo };
 	}
 	if (v[TENANT_PIDS]) {
 		if ((ret = parse_range("pids", v[TENANT_PIDS], 1, INT32_MAX, &n, err)) < 0)
