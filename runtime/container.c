@@ -231,17 +231,18 @@ static int prepare_seccomp(struct create_ctx *c, struct error *err)
 	return c->seccomp_listener < 0 ? c->seccomp_listener : 0;
 }
 
-/* A tenant's network is the container's unless --network or org.berth.network says otherwise: given
- * as that annotation, which container_net_prepare reads. */
-static void tenant_default_network(struct create_ctx *c, const char *network)
+/* Add key=value to the container's annotations unless it has key: a tenant's network (read by
+ * container_net_prepare, so --network and org.berth.network still win) and the tenant itself, kept in
+ * the state so `berth state` shows it. */
+static void annotation_default(struct create_ctx *c, const char *key, const char *value)
 {
 	struct spec *spec = c->spec;
 
 	for (size_t i = 0; i < spec->n_annotations; i++)
-		if (!strcmp(spec->annotations[i].key, ANNOTATION_NETWORK))
+		if (!strcmp(spec->annotations[i].key, key))
 			return;
 	spec->annotations = xrealloc(spec->annotations, (spec->n_annotations + 1) * sizeof(*spec->annotations));
-	spec->annotations[spec->n_annotations++] = (struct spec_kv){ xstrdup(ANNOTATION_NETWORK), xstrdup(network) };
+	spec->annotations[spec->n_annotations++] = (struct spec_kv){ xstrdup(key), xstrdup(value) };
 	c->st.annotations = spec->annotations;
 	c->st.n_annotations = spec->n_annotations;
 }
@@ -266,8 +267,10 @@ static int plan_cgroup(struct create_ctx *c, struct error *err)
 			 &c->tenant_lock, err);
 	if (r < 0)
 		return r;
+	if (c->tenant)
+		annotation_default(c, TENANT_ANNOTATION, c->tenant);
 	if (network)
-		tenant_default_network(c, network);
+		annotation_default(c, ANNOTATION_NETWORK, network);
 	c->st.cgroup_levels = 1;
 	if (c->spec->linux_.cgroups_path && cgroup_open(c->st.cgroup_path, 0, &cg, &ignored) == 0)
 		c->st.cgroup_levels = 0;

@@ -13,6 +13,8 @@
 #include "runtime/spec.h"
 #include "runtime/spec_resources.h"
 
+#define TENANT_ANNOTATION "org.berth.tenant"
+
 /* The definition as the flags gave it (strings, NULL when not set), so update merges by key. */
 enum tenant_key {
 	TENANT_MEMORY,

@@ -9,7 +9,7 @@
 
 #include "runtime/util.h"
 
-#define ANNOTATION_TENANT "org.berth.tenant"
+#define ANNOTATION_TENANT TENANT_ANNOTATION
 #define TENANTS_CGROUP "/berth/tenants/"
 
 static const char *annotation(const struct spec *spec, const char *key)

@@ -104,6 +104,9 @@ start_in() {
 	rt create --bundle "$BUNDLE" c3
 	grep -q ":/berth/tenants/$T/libpod-c3\$" "/proc/$(rt state c3 | jq .pid)/cgroup"
 	[ "$(rt tenant show "$T" --format json | jq .usage.containers)" = 3 ]
+	# the tenant is in the state, however the container joined
+	[ "$(rt state c1 | jq -r '.annotations["org.berth.tenant"]')" = "$T" ]
+	[ "$(rt state c3 | jq -r '.annotations["org.berth.tenant"]')" = "$T" ]
 	cfg '.linux.cgroupsPath = "/elsewhere/c4"'
 	run rt create --tenant "$T" --bundle "$BUNDLE" c4
 	[ "$status" -ne 0 ]
