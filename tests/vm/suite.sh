@@ -35,7 +35,7 @@ for f in ${BERTH_VM_BATS:-cgroup.bats tenant.bats}; do bats_files="$bats_files '
 vm_start=$(date +%s)
 out=$("$top/tests/vm/run.sh" -t "${BERTH_VM_SUITE_TIMEOUT:-900}" sh -c "cat /sys/fs/cgroup/cgroup.controllers &&
 	'$BERTH' --root /run/berth-vm run --bundle '$work/bundle' vm-smoke && echo smoke-rc=0;
-	BERTH='$BERTH' BATS_TEST_TIMEOUT=120 BERTH_IT_FILE_TIMEOUT=800 \
+	BERTH='$BERTH' BATS_FILTER='${BATS_FILTER:-}' BATS_TEST_TIMEOUT=120 BERTH_IT_FILE_TIMEOUT=800 \
 		'$top/tests/integration/run.sh' $bats_files" 2>"$work/run.err")
 rc=$?
 echo "vm: boot and suite took $(($(date +%s) - vm_start)) s"
