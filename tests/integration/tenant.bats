@@ -319,7 +319,8 @@ start_in() {
 @test "tenant: podman --cgroup-parent=/berth/tenants/NAME (and the annotation) put the container in the tenant" {
 	command -v podman >/dev/null || skip "podman not installed"
 	command -v conmon >/dev/null || skip "conmon not installed"
-	# podman wants a runroot of at most 50 characters: not below BATS_TEST_TMPDIR
+	# podman wants a runroot of at most 50 characters: not below BATS_TEST_TMPDIR; vfs works on the
+	# VM's overlay root too
 	local pd
 	pd=$(mktemp -d /tmp/bpd.XXXXXX)
 	PD_DIR=$pd
@@ -327,7 +328,7 @@ start_in() {
 	# a private podman (as tests/engines/podman.sh), berth with this test's root through --runtime-flag
 	printf '[containers]\ndefault_ulimits = ["nofile=20000:20000","nproc=32768:32768"]\n[engine]\nevents_logfile_path = "%s"\nstatic_dir = "%s"\nvolume_path = "%s"\n' \
 		"$pd/tmp/events.log" "$pd/root/libpod" "$pd/root/volumes" >"$pd/containers.conf"
-	printf '[storage]\ndriver = "overlay"\nrunroot = "%s"\ngraphroot = "%s"\n' "$pd/run" "$pd/root" >"$pd/storage.conf"
+	printf '[storage]\ndriver = "vfs"\nrunroot = "%s"\ngraphroot = "%s"\n' "$pd/run" "$pd/root" >"$pd/storage.conf"
 	echo 'unqualified-search-registries = []' >"$pd/registries.conf"
 	P() {
 		local pd=$PD_DIR
