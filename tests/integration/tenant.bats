@@ -340,7 +340,7 @@ start_in() {
 	"$TESTS_TOP/tests/data/mkimage.sh" "$pd/bb.tar" busybox >/dev/null
 	P load -i "$pd/bb.tar" >"$pd/load.out" 2>&1 || { tail -n 3 "$pd/load.out"; false; }
 	rt tenant create "$T" --pids 4096 --containers 1
-	run P run --rm --network none --cgroup-parent="/berth/tenants/$T" --annotation "org.berth.tenant=$T" \
+	run P run --rm --network none --cgroupns=host --cgroup-parent="/berth/tenants/$T" --annotation "org.berth.tenant=$T" \
 		localhost/busybox:test cat /proc/self/cgroup
 	[ "$status" -eq 0 ]
 	[[ "$output" == *":pids:/berth/tenants/$T/libpod-"* ]] || [[ "$output" == "0::/berth/tenants/$T/libpod-"* ]]
