@@ -120,4 +120,9 @@ int cgroup_oom_watch(const struct cgroup *cg, int *fd, struct error *err);
 void cgroup_oom_ack(const struct cgroup *cg, int fd);
 int cgroup_oom_kills(const struct cgroup *cg, uint64_t *n, struct error *err);
 
+/* Tenants (cgroup/tenant.c): the names of the child cgroups of path (-ENOENT when path is absent),
+ * and whether the cgroup at path or below it holds a process (1, 0, or a negative errno). */
+int cgroup_children(const char *path, char ***names, struct error *err);
+int cgroup_populated(const char *path, struct error *err);
+
 #endif

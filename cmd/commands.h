@@ -40,6 +40,7 @@ int cmd_ps(const struct command *, const struct global_opts *, int, char **);
 int cmd_update(const struct command *, const struct global_opts *, int, char **);
 int cmd_events(const struct command *, const struct global_opts *, int, char **);
 int cmd_network(const struct command *, const struct global_opts *, int, char **);
+int cmd_tenant(const struct command *, const struct global_opts *, int, char **);
 /* runc commands berth lacks: fail with "not supported: ..." (cmd/compat.c). */
 int cmd_unsupported(const struct command *, const struct global_opts *, int, char **);
 

@@ -9,6 +9,7 @@
 	{ "console-socket", 0, OPT_STRING, &(o).console_socket, "unix socket that receives the pty master" },   \
 	{ "preserve-fds", 0, OPT_INT, &(o).preserve_fds, "pass N more fds (from fd 3) to the container" },       \
 	{ "no-pivot", 0, OPT_BOOL, &(o).no_pivot, "do not use pivot_root (for ramdisk roots)" },                 \
-	{ "no-new-keyring", 0, OPT_BOOL, &(o).no_new_keyring, "keep the caller's session keyring" }
+	{ "no-new-keyring", 0, OPT_BOOL, &(o).no_new_keyring, "keep the caller's session keyring" },          \
+	{ "tenant", 0, OPT_STRING, &(o).tenant, "join this tenant (berth tenant create)" }
 
 #endif

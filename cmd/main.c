@@ -32,6 +32,8 @@ static const struct command commands[] = {
 	{ "spec", "", "create a new specification file", cmd_spec },
 	{ "start", "<container-id>", "start a created container", cmd_start },
 	{ "state", "<container-id>", "print the state of a container", cmd_state },
+	{ "tenant", "create|update|ls|show|rm ...", "tenants: resource quotas over groups of containers",
+	  cmd_tenant },
 	{ "update", "<container-id>", "change the resource limits of a running container", cmd_update },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -28,6 +28,7 @@
 #include "runtime/notify.h"
 #include "runtime/process.h"
 #include "runtime/terminal.h"
+#include "runtime/tenant.h"
 #include "runtime/util.h"
 #include "seccomp/seccomp.h"
 
@@ -48,6 +49,8 @@ struct create_ctx {
 	struct seccomp_program seccomp; /* bpf NULL without linux.seccomp */
 	int seccomp_listener;		/* connected to linux.seccomp.listenerPath, else -1 */
 	struct cgroup *cg;		/* NULL with --cgroup-manager=disabled */
+	char *tenant;			/* the tenant joined, or NULL */
+	int tenant_lock;		/* held from admission until the init is in its cgroup */
 	pid_t pid;
 	bool dir_created;
 };
@@ -211,7 +214,7 @@ static int spawn(struct create_ctx *c, struct error *err)
 	close_quietly(c->console_fd);
 	c->console_fd = -1;
 	close_quietly(c->seccomp_listener);
-	c->seccomp_listener = -1;
+	c->seccomp_listener = c->tenant_lock = -1;
 	return r;
 }
 
@@ -233,6 +236,22 @@ static int prepare_seccomp(struct create_ctx *c, struct error *err)
 	return c->seccomp_listener < 0 ? c->seccomp_listener : 0;
 }
 
+/* Add key=value to the container's annotations unless it has key: a tenant's network (read by
+ * container_net_prepare, so --network and org.berth.network still win) and the tenant itself, kept in
+ * the state so `berth state` shows it. */
+static void annotation_default(struct create_ctx *c, const char *key, const char *value)
+{
+	struct spec *spec = c->spec;
+
+	for (size_t i = 0; i < spec->n_annotations; i++)
+		if (!strcmp(spec->annotations[i].key, key))
+			return;
+	spec->annotations = xrealloc(spec->annotations, (spec->n_annotations + 1) * sizeof(*spec->annotations));
+	spec->annotations[spec->n_annotations++] = (struct spec_kv){ xstrdup(key), xstrdup(value) };
+	c->st.annotations = spec->annotations;
+	c->st.n_annotations = spec->n_annotations;
+}
+
 /* The cgroup path goes into the state before the cgroup exists, so a create killed at any moment
  * leaves it findable. Only the leaf counts as made until the real count is written: a cgroupsPath
  * that exists already counts as none, berth's own /berth/<id> as one. */
@@ -248,6 +267,15 @@ static int plan_cgroup(struct create_ctx *c, struct error *err)
 				err);
 	if (r < 0)
 		return r;
+	cleanup_free char *network = NULL;
+	r = tenant_place(c->o->root, c->o->tenant, c->spec, c->o->id, &c->st.cgroup_path, &c->tenant, &network,
+			 &c->tenant_lock, err);
+	if (r < 0)
+		return r;
+	if (c->tenant)
+		annotation_default(c, TENANT_ANNOTATION, c->tenant);
+	if (network)
+		annotation_default(c, ANNOTATION_NETWORK, network);
 	c->st.cgroup_levels = 1;
 	if (c->spec->linux_.cgroups_path && cgroup_open(c->st.cgroup_path, 0, &cg, &ignored) == 0)
 		c->st.cgroup_levels = 0;
@@ -283,7 +311,7 @@ static int create_steps(struct create_ctx *c, struct error *err)
 	c->dir_created = true;
 	if ((r = notify_prepare(c->spec, c->dirfd, err)) < 0)
 		return r;
-	if ((r = container_cgroup_create(c->spec, o, &c->cg, &cgroup_path, err)) < 0)
+	if ((r = container_cgroup_create(c->spec, o, c->st.cgroup_path, &c->cg, &cgroup_path, err)) < 0)
 		return r;
 	free(c->st.cgroup_path);
 	c->st.cgroup_path = cgroup_path;
@@ -350,6 +378,8 @@ static void create_ctx_release(struct create_ctx *c, bool failed)
 	seccomp_program_release(&c->seccomp);
 	close_quietly(c->dirfd);
 	close_quietly(c->lock_fd);
+	close_quietly(c->tenant_lock);
+	free(c->tenant);
 	close_quietly(c->rootfd);
 	c->st.annotations = NULL; /* owned by spec */
 	c->st.n_annotations = 0;

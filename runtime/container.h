@@ -25,6 +25,7 @@ struct container_opts {
 	bool keep;		    /* run: do not delete after exit */
 	bool foreground;	    /* set by container_run: berth stays and owns the terminal */
 	enum cgroup_manager cgroup_manager;
+	const char *tenant;	    /* --tenant, or NULL (runtime/tenant.h) */
 	const struct container_net_opts *net; /* run's network flags (runtime/container_net.h), or NULL */
 };
 

@@ -51,8 +51,8 @@ static struct spec_resources *effective_resources(const struct spec *spec, struc
 	return copy;
 }
 
-int container_cgroup_create(const struct spec *spec, const struct container_opts *o, struct cgroup **cg,
-			    char **path, struct error *err)
+int container_cgroup_create(const struct spec *spec, const struct container_opts *o, const char *planned,
+			    struct cgroup **cg, char **path, struct error *err)
 {
 	const struct spec_resources *r = spec->linux_.resources;
 	struct spec_resources copy;
@@ -66,7 +66,9 @@ int container_cgroup_create(const struct spec *spec, const struct container_opts
 			return error_set(err, EINVAL, "linux.resources: cannot be applied with --cgroup-manager=disabled");
 		return 0;
 	}
-	if ((ret = cgroup_path_resolve(o->cgroup_manager, spec->linux_.cgroups_path, o->id, path, err)) < 0)
+	if (planned)
+		*path = xstrdup(planned);
+	else if ((ret = cgroup_path_resolve(o->cgroup_manager, spec->linux_.cgroups_path, o->id, path, err)) < 0)
 		return ret;
 	eff = effective_resources(spec, &copy);
 	ret = cgroup_create(*path, eff, cg, err);

@@ -25,10 +25,11 @@ int container_validate_lsm(const struct spec_process *p, const char *mount_label
 void container_hooks_warn(const struct spec *spec, enum spec_hook_kind kind, const struct state *st,
 			  enum container_status status);
 
-/* The cgroup of a new container (none with --cgroup-manager=disabled: *cg NULL), its path in *path.
- * linux.resources.devices gets the default devices and linux.devices appended. */
-int container_cgroup_create(const struct spec *spec, const struct container_opts *o, struct cgroup **cg,
-			    char **path, struct error *err);
+/* The cgroup of a new container (none with --cgroup-manager=disabled: *cg NULL), its path in *path:
+ * planned when not NULL (a tenant's), else resolved from the spec. linux.resources.devices gets the
+ * default devices and linux.devices appended. */
+int container_cgroup_create(const struct spec *spec, const struct container_opts *o, const char *planned,
+			    struct cgroup **cg, char **path, struct error *err);
 /* The cgroup of an existing container; ENOTSUP naming it when it was made without one. */
 int container_cgroup_open(const struct state *st, struct cgroup **cg, struct error *err);
 

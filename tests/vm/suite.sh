@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # berth under Debian's 6.1 kernel with pure cgroup v2, in one VM boot: a smoke test of the harness,
-# then the cgroup suite (tests/integration/cgroup.bats, the file the host runs with the v1 backend).
+# then the cgroup and tenant suites (tests/integration/cgroup.bats and tenant.bats, the files the host
+# runs with the v1 backend).
 # Last line: `vm: N passed, N failed, N skipped`. A VM that cannot be set up or booted is an
 # infrastructure problem and counts as skipped, with the reason; a wrong result counts as failed.
 set -uo pipefail
@@ -25,13 +26,17 @@ fi
 	--args '/bin/sh,-c,echo hello from inside the VM; cat /proc/self/cgroup' "$work/bundle" >/dev/null ||
 	finish 0 1 0
 # the suite's static helpers are compiled here: the emulated VM would take long
-(source "$top/tests/integration/helpers.bash" && build_helper memhog -static >/dev/null) || finish 0 1 0
+(source "$top/tests/integration/helpers.bash" && build_helper memhog -static >/dev/null &&
+	build_helper memhold -static >/dev/null) || finish 0 1 0
+# the bats files the VM runs (BERTH_VM_BATS="tenant.bats" runs only that one)
+bats_files=
+for f in ${BERTH_VM_BATS:-cgroup.bats tenant.bats}; do bats_files="$bats_files '$top/tests/integration/$f'"; done
 
 vm_start=$(date +%s)
 out=$("$top/tests/vm/run.sh" -t "${BERTH_VM_SUITE_TIMEOUT:-900}" sh -c "cat /sys/fs/cgroup/cgroup.controllers &&
 	'$BERTH' --root /run/berth-vm run --bundle '$work/bundle' vm-smoke && echo smoke-rc=0;
-	BERTH='$BERTH' BATS_TEST_TIMEOUT=120 BERTH_IT_FILE_TIMEOUT=800 \
-		'$top/tests/integration/run.sh' '$top/tests/integration/cgroup.bats'" 2>"$work/run.err")
+	BERTH='$BERTH' BATS_FILTER='${BATS_FILTER:-}' BATS_TEST_TIMEOUT=120 BERTH_IT_FILE_TIMEOUT=800 \
+		'$top/tests/integration/run.sh' $bats_files" 2>"$work/run.err")
 rc=$?
 echo "vm: boot and suite took $(($(date +%s) - vm_start)) s"
 cat "$work/run.err" >&2
