@@ -371,6 +371,7 @@ start_in() {
 		run rt tenant create "$T-w" --io-weight 100
 		[ "$status" -ne 0 ]
 		[[ "$output" == *"weight"*"exist"* ]]
-		[ ! -e "$(tfile "$T-w" pids.max)" ] && [ ! -e "$(tfile "$T-w" cgroup.procs)" ]
+		[ ! -e "$(tfile "$T-w" pids.max)" ]
+		[ ! -e "$(tfile "$T-w" cgroup.procs)" ]
 	fi
 }
