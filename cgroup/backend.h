@@ -50,6 +50,10 @@ struct cgroup_backend {
 	void (*release)(struct cgroup *cg);
 };
 
+/* Every cgroup directory below dirfd, depth-first: pre before its children, post after (either NULL);
+ * where names the directory in errors. */
+typedef int (*cgroup_visit)(int parent, int sub, const char *name, const char *where, struct error *err);
+int cgroup_walk_below(int dirfd, const char *where, cgroup_visit pre, cgroup_visit post, struct error *err);
 /* rmdir every cgroup below dirfd, deepest first; where names dirfd in errors. */
 int cgroup_rmdir_below(int dirfd, const char *where, struct error *err);
 

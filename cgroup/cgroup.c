@@ -317,8 +317,8 @@ static int drain(struct cgroup *cg, struct error *err)
 	}
 }
 
-/* Depth-first: a cgroup directory goes once its children have. */
-static int rmdir_below(int dirfd, const char *where, int depth, struct error *err)
+static int walk_below(int dirfd, const char *where, int depth, cgroup_visit pre, cgroup_visit post,
+		      struct error *err)
 {
 	cleanup_dir DIR *d = NULL;
 	struct dirent *e;
@@ -336,25 +336,39 @@ static int rmdir_below(int dirfd, const char *where, int depth, struct error *er
 		cleanup_free char *subwhere = NULL;
 		int r;
 
+		/* only . and ..: a container may name a sub-cgroup ".x" */
 		if (e->d_type != DT_DIR || !strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		subwhere = xasprintf("%s/%s", where, e->d_name);
 		sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 		if (sub < 0 && errno == ENOENT)
-			continue;
+			continue; /* removed meanwhile */
 		if (sub < 0)
 			return error_sys(err, "open cgroup %s", subwhere);
-		if ((r = rmdir_below(sub, subwhere, depth + 1, err)) < 0)
+		if ((pre && (r = pre(dirfd, sub, e->d_name, subwhere, err)) < 0) ||
+		    (r = walk_below(sub, subwhere, depth + 1, pre, post, err)) < 0 ||
+		    (post && (r = post(dirfd, sub, e->d_name, subwhere, err)) < 0))
 			return r;
-		if (unlinkat(dirfd, e->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT)
-			return error_sys(err, "remove cgroup %s", subwhere);
 	}
+	return 0;
+}
+
+int cgroup_walk_below(int dirfd, const char *where, cgroup_visit pre, cgroup_visit post, struct error *err)
+{
+	return walk_below(dirfd, where, 0, pre, post, err);
+}
+
+static int rmdir_one(int parent, int sub, const char *name, const char *where, struct error *err)
+{
+	(void)sub;
+	if (unlinkat(parent, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+		return error_sys(err, "remove cgroup %s", where);
 	return 0;
 }
 
 int cgroup_rmdir_below(int dirfd, const char *where, struct error *err)
 {
-	return rmdir_below(dirfd, where, 0, err);
+	return walk_below(dirfd, where, 0, NULL, rmdir_one, err);
 }
 
 int cgroup_destroy(struct cgroup *cg, struct error *err)

@@ -487,38 +487,16 @@ static int v1_pids(const struct cgroup *cg, pid_t **pids, size_t *n, struct erro
 	return 0;
 }
 
-/* freezer.state THAWED in every cgroup below dirfd (a child frozen on its own stays frozen when its
+/* freezer.state THAWED in one cgroup below the leaf (a child frozen on its own stays frozen when its
  * parent thaws). */
-static int thaw_below(int dirfd, const char *where, int depth, struct error *err)
+static int thaw_one(int parent, int sub, const char *name, const char *where, struct error *err)
 {
-	cleanup_dir DIR *d = NULL;
-	struct dirent *e;
-	int fd;
+	int rc = write_file_at(sub, "freezer.state", "THAWED", 6);
 
-	if (depth > 64)
-		return error_set(err, ELOOP, "cgroup %s: nested too deep", where);
-	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || !(d = fdopendir(fd))) {
-		close_quietly(fd);
-		return error_sys(err, "list cgroup %s", where);
-	}
-	while ((e = readdir(d))) {
-		cleanup_close int sub = -1;
-		cleanup_free char *subwhere = NULL;
-		int rc;
-
-		if (e->d_type != DT_DIR || e->d_name[0] == '.')
-			continue;
-		sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-		if (sub < 0)
-			continue; /* removed meanwhile */
-		subwhere = xasprintf("%s/%s", where, e->d_name);
-		rc = write_file_at(sub, "freezer.state", "THAWED", 6);
-		if (rc < 0 && rc != -ENOENT)
-			return error_set(err, -rc, "thaw %s", subwhere);
-		if ((rc = thaw_below(sub, subwhere, depth + 1, err)) < 0)
-			return rc;
-	}
+	(void)parent;
+	(void)name;
+	if (rc < 0 && rc != -ENOENT)
+		return error_set(err, -rc, "thaw %s", where);
 	return 0;
 }
 
@@ -530,7 +508,7 @@ static int v1_thaw_below(struct cgroup *cg, struct error *err)
 	if (!h || h->leaf_fd < 0)
 		return 0;
 	where = xasprintf("%s%s", h->mnt, cg->path);
-	return thaw_below(h->leaf_fd, where, 0, err);
+	return cgroup_walk_below(h->leaf_fd, where, thaw_one, NULL, err);
 }
 
 static int v1_kill(struct cgroup *cg, int sig, struct error *err)

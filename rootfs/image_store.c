@@ -58,6 +58,17 @@ static void store_recover(struct image_store *s)
 		unlinkat(s->dirfd, DIRTY, 0);
 }
 
+static int store_lock(struct image_store *s, struct error *err)
+{
+	s->lock_fd = openat(s->dirfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (s->lock_fd < 0)
+		return error_sys(err, "open %s/lock", s->path);
+	while (flock(s->lock_fd, LOCK_EX) < 0)
+		if (errno != EINTR)
+			return error_sys(err, "lock %s/lock", s->path);
+	return 0;
+}
+
 int image_store_open(const char *root, struct image_store *s, struct error *err)
 {
 	cleanup_free char *abs = NULL;
@@ -82,12 +93,8 @@ int image_store_open(const char *root, struct image_store *s, struct error *err)
 	struct stat st;
 	if (fstat(s->dirfd, &st) < 0 || ((st.st_mode & 077) && fchmod(s->dirfd, 0700) < 0))
 		return error_sys(err, "chmod 0700 %s", s->path);
-	s->lock_fd = openat(s->dirfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (s->lock_fd < 0)
-		return error_sys(err, "open %s/lock", s->path);
-	while (flock(s->lock_fd, LOCK_EX) < 0)
-		if (errno != EINTR)
-			return error_sys(err, "lock %s/lock", s->path);
+	if ((r = store_lock(s, err)) < 0)
+		return r;
 	/* under the lock: a second first user waits for these */
 	if ((r = mkdir_here(s->dirfd, "layers", 0700, err)) < 0 ||
 	    (r = mkdir_here(s->dirfd, "images", 0700, err)) < 0 ||
@@ -96,6 +103,8 @@ int image_store_open(const char *root, struct image_store *s, struct error *err)
 	/* a load or rm died in the middle: under the lock, nobody else is writing */
 	if (faccessat(s->dirfd, DIRTY, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
 		store_recover(s);
+	else
+		remove_temporaries(s); /* of a load killed while unpacking, before it marked the store */
 	return 0;
 }
 
@@ -177,7 +186,7 @@ static char **list_dir(struct image_store *s, const char *name)
 	return v;
 }
 
-/* Leftovers of a load or rm that died: only ever under the lock, so nobody is writing them. */
+/* Leftovers of a load or rm that died (under the lock; a live unlocked unpack flocks its directory). */
 static void remove_temporaries(struct image_store *s)
 {
 	static const char *const dirs[] = { "layers", "images" };
@@ -188,9 +197,15 @@ static void remove_temporaries(struct image_store *s)
 		struct dirent *de;
 		struct error ignored;
 
-		while (d && (de = readdir(d)))
-			if (strncmp(de->d_name, ".tmp-", 5) == 0)
-				layer_remove_tree(dfd, de->d_name, &ignored);
+		while (d && (de = readdir(d))) {
+			if (strncmp(de->d_name, ".tmp-", 5) != 0)
+				continue;
+			/* a load unpacking without the store lock holds one on its directory */
+			cleanup_close int t = openat(dfd, de->d_name, DIR_FLAGS);
+			if (t >= 0 && flock(t, LOCK_EX | LOCK_NB) < 0)
+				continue;
+			layer_remove_tree(dfd, de->d_name, &ignored);
+		}
 	}
 }
 
@@ -265,40 +280,36 @@ static uint64_t tree_size(int dirfd, struct seen *links)
 	return sum;
 }
 
-/* Unpack layer i into layers/.tmp-XXXXXX in overlay form, then rename it to layers/<hex>. */
-static int unpack_layer_on(struct image_store *s, struct image_source *src, size_t i, const char *hex,
-			   const int *lowers, size_t n_lowers, struct layer_limits *lim, struct error *err)
+/* Unpack layer i into <priv>/<hex> in overlay form; the load publishes it under the lock. */
+static int unpack_layer_on(struct image_source *src, size_t i, int priv, const char *hex, const int *lowers,
+			   size_t n_lowers, struct layer_limits *lim, struct error *err)
 {
-	cleanup_free char *tmp = xasprintf("%s/layers/.tmp-XXXXXX", s->path);
-	cleanup_free char *final = xasprintf("layers/%s", hex);
 	cleanup_close int fd = -1;
-	const char *name;
 	int r;
 
-	if (!mkdtemp(tmp))
-		return error_sys(err, "create %s", tmp);
-	name = strrchr(tmp, '/') + 1;
-	cleanup_close int layers = openat(s->dirfd, "layers", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	fd = open(tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	/* mkdtemp made it 0700: a layer without a "./" entry gives the usual root mode */
-	if (fd < 0 || layers < 0 || fchmod(fd, 0755) < 0)
-		r = error_sys(err, "open %s", tmp);
-	else
-		r = image_source_apply_layer(src, i, fd, LAYER_MODE_OVERLAY, lowers, n_lowers, lim, err);
-	if (r == 0 && renameat(layers, name, s->dirfd, final) < 0)
-		r = error_sys(err, "rename %s to %s/%s", tmp, s->path, final);
+	/* 0755: a layer without a "./" entry gives the usual root mode */
+	if (mkdirat(priv, hex, 0755) < 0 || (fd = openat(priv, hex, DIR_FLAGS)) < 0)
+		return error_sys(err, "create layer directory %s", hex);
+	r = image_source_apply_layer(src, i, fd, LAYER_MODE_OVERLAY, lowers, n_lowers, lim, err);
 	if (r < 0) {
 		struct error ignored;
 
-		if (layers >= 0)
-			layer_remove_tree(layers, name, &ignored);
-		return r;
+		layer_remove_tree(priv, hex, &ignored);
 	}
-	return 0;
+	return r;
 }
 
-/* Layer i on top of the layers below it (chain[0..i-1]), into layers/<chain[i] hex>. */
-static int unpack_layer(struct image_store *s, struct image_source *src, size_t i, char *const *chain,
+/* A layer directory by chain hex: published in layers/, else staged in priv. */
+static int open_layer(struct image_store *s, int priv, const char *hex)
+{
+	cleanup_free char *p = xasprintf("layers/%s", hex);
+	int fd = openat(s->dirfd, p, DIR_FLAGS);
+
+	return fd >= 0 || priv < 0 ? fd : openat(priv, hex, DIR_FLAGS);
+}
+
+/* Layer i on top of the layers below it (chain[0..i-1]), into <priv>/<chain[i] hex>. */
+static int unpack_layer(struct image_store *s, struct image_source *src, size_t i, char *const *chain, int priv,
 			struct layer_limits *lim, struct error *err)
 {
 	int *lowers = xzalloc((i + 1) * sizeof(int));
@@ -306,15 +317,14 @@ static int unpack_layer(struct image_store *s, struct image_source *src, size_t 
 	int r = 0;
 
 	for (k = 0; k < i; k++) {
-		cleanup_free char *p = xasprintf("layers/%s", chain[i - 1 - k] + 7);
-		lowers[k] = openat(s->dirfd, p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		lowers[k] = open_layer(s, priv, chain[i - 1 - k] + 7);
 		if (lowers[k] < 0) {
-			r = error_sys(err, "open %s/%s", s->path, p);
+			r = error_sys(err, "open layer %s", chain[i - 1 - k]);
 			break;
 		}
 	}
 	if (r == 0)
-		r = unpack_layer_on(s, src, i, chain[i] + 7, lowers, i, lim, err);
+		r = unpack_layer_on(src, i, priv, chain[i] + 7, lowers, i, lim, err);
 	while (k-- > 0)
 		close(lowers[k]);
 	free(lowers);
@@ -412,26 +422,34 @@ static int write_image(struct image_store *s, struct image_source *src, const st
 	return r;
 }
 
-/* Every layer directory of rec there, unpacking the missing ones from src; *size (when asked) gets the
- * bytes of the layers. */
-static int ensure_layers(struct image_store *s, struct image_source *src, const struct image_record *rec,
-			 struct layer_limits *lim, uint64_t *size, struct error *err)
+/* Without the store lock: every layer not in layers/ yet unpacked into the private directory priv. */
+static int stage_layers(struct image_store *s, struct image_source *src, char *const *chain, int priv,
+			struct layer_limits *lim, struct error *err)
 {
-	cleanup_strv char **chain = image_store_chain_ids(rec->layers);
-
-	if (strv_length(rec->layers) != image_source_n_layers(src))
-		return error_set(err, EINVAL, "image %s: %zu layers recorded, %zu in the archive", rec->id,
-				 strv_length(rec->layers), image_source_n_layers(src));
 	for (size_t i = 0; chain[i]; i++) {
-		cleanup_free char *path = xasprintf("layers/%s", chain[i] + 7);
-		cleanup_close int fd = openat(s->dirfd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		cleanup_close int fd = open_layer(s, -1, chain[i] + 7);
 		int r;
 
-		if (fd < 0 && (r = unpack_layer(s, src, i, chain, lim, err)) < 0)
+		if (fd < 0 && (r = unpack_layer(s, src, i, chain, priv, lim, err)) < 0)
 			return r;
-		if (fd < 0)
-			fd = openat(s->dirfd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd >= 0 && size) {
+	}
+	return 0;
+}
+
+/* Under the lock: the staged layers renamed into layers/; *size (when asked) gets the bytes of all. */
+static int publish_layers(struct image_store *s, char *const *chain, int priv, uint64_t *size, struct error *err)
+{
+	for (size_t i = 0; chain[i]; i++) {
+		cleanup_free char *path = xasprintf("layers/%s", chain[i] + 7);
+		cleanup_close int fd = openat(s->dirfd, path, DIR_FLAGS);
+
+		if (fd < 0 && renameat(priv, chain[i] + 7, s->dirfd, path) < 0)
+			return error_set(err, errno == ENOENT ? EAGAIN : errno,
+					 "layer %s: removed by another image command during the load, load again",
+					 chain[i]);
+		if (fd < 0 && (fd = openat(s->dirfd, path, DIR_FLAGS)) < 0)
+			return error_sys(err, "open %s/%s", s->path, path);
+		if (size) {
 			struct seen links = { 0 };
 			*size += tree_size(fd, &links);
 			free(links.v);
@@ -440,60 +458,40 @@ static int ensure_layers(struct image_store *s, struct image_source *src, const 
 	return 0;
 }
 
-int image_store_load(struct image_store *s, const char *archive, const char *ref, uint64_t max_size,
-		     struct image_record *rec, bool *existed, struct error *err)
+/* Under the lock: the layers and the record (new, or new names on an existing one). */
+static int publish(struct image_store *s, struct image_source *src, char *const *diffs, char *const *chain,
+		   int priv, struct image_record *rec, bool *existed, struct error *err)
 {
-	struct image_source_opts so = { .archive = archive, .ref = ref, .max_size = max_size };
-	struct image_source *src = NULL;
-	struct layer_limits lim = { .max_size = max_size };
-	const char *id;
-	size_t n;
+	const char *id = image_source_id(src);
 	int r;
 
-	memset(rec, 0, sizeof(*rec));
-	*existed = false;
-	if ((r = image_source_open(&so, &src, err)) < 0)
-		return r;
-	id = image_source_id(src);
-	if (!digest_ok(id)) {
-		r = error_set(err, EINVAL, "image id %s: expected sha256:<64 hex>", id ? id : "(none)");
-		goto out;
-	}
 	/* also layers a force-removed image left to its containers, now gone */
 	store_dirty(s);
 	if (read_record(s, id + 7, rec, err) == 0) {
 		bool added = false;
 
 		*existed = true;
+		if (strv_length(rec->layers) != strv_length(diffs))
+			return error_set(err, EINVAL, "image %s: %zu layers recorded, %zu in the archive", rec->id,
+					 strv_length(rec->layers), strv_length(diffs));
 		for (char *const *nm = image_source_names(src); nm && *nm; nm++)
 			if (!strv_has(rec->names, *nm)) {
 				rec->names = strv_add(rec->names, *nm);
 				added = true;
 			}
 		/* a layer directory missing (a store from before chain ids): unpacked again */
-		r = ensure_layers(s, src, rec, &lim, NULL, err);
+		r = publish_layers(s, chain, priv, NULL, err);
 		if (r == 0 && added && (r = write_record(s, rec, err)) == 0)
 			r = untag_others(s, rec, err);
-		goto out;
+		return r;
 	}
 	image_record_free(rec);
 	error_clear(err);
-	n = image_source_n_layers(src);
 	rec->id = xstrdup(id);
 	rec->names = strv_dup(image_source_names(src)) ?: xzalloc(sizeof(char *));
-	rec->layers = xzalloc((n + 1) * sizeof(char *));
-	for (size_t i = 0; i < n; i++) {
-		const char *diff = image_source_diff_id(src, i);
-
-		if (!digest_ok(diff)) {
-			r = error_set(err, EINVAL, "layer %zu: diff_id %s: expected sha256:<64 hex>", i,
-				      diff ? diff : "(none)");
-			goto out;
-		}
-		rec->layers[i] = xstrdup(diff);
-	}
-	if ((r = ensure_layers(s, src, rec, &lim, &rec->size, err)) < 0)
-		goto out;
+	rec->layers = strv_dup(diffs);
+	if ((r = publish_layers(s, chain, priv, &rec->size, err)) < 0)
+		return r;
 	{
 		size_t len;
 		const char *config = image_source_config_json(src, &len);
@@ -503,10 +501,66 @@ int image_store_load(struct image_store *s, const char *archive, const char *ref
 	}
 	if ((r = write_image(s, src, rec, err)) == 0)
 		r = untag_others(s, rec, err);
-out:
+	return r;
+}
+
+/* The archive is read and its layers unpacked without the store lock (into a private layers/.tmp-*
+ * directory the load flocks), so `image ls`, `run` and other loads go on meanwhile; the lock is taken
+ * again only to publish. */
+int image_store_load(struct image_store *s, const char *archive, const char *ref, uint64_t max_size,
+		     struct image_record *rec, bool *existed, struct error *err)
+{
+	struct image_source_opts so = { .archive = archive, .ref = ref, .max_size = max_size };
+	struct image_source *src = NULL;
+	struct layer_limits lim = { .max_size = max_size };
+	cleanup_free char *tmp = xasprintf("%s/layers/.tmp-XXXXXX", s->path);
+	cleanup_strv char **diffs = NULL, **chain = NULL;
+	cleanup_close int priv = -1, layers = -1;
+	struct error ignored;
+	const char *id;
+	size_t n;
+	int r;
+
+	memset(rec, 0, sizeof(*rec));
+	*existed = false;
+	image_store_unlock(s);
+	if ((r = image_source_open(&so, &src, err)) < 0)
+		goto relock;
+	id = image_source_id(src);
+	if (!digest_ok(id)) {
+		r = error_set(err, EINVAL, "image id %s: expected sha256:<64 hex>", id ? id : "(none)");
+		goto relock;
+	}
+	n = image_source_n_layers(src);
+	diffs = xzalloc((n + 1) * sizeof(char *));
+	for (size_t i = 0; i < n; i++) {
+		const char *diff = image_source_diff_id(src, i);
+
+		if (!digest_ok(diff)) {
+			r = error_set(err, EINVAL, "layer %zu: diff_id %s: expected sha256:<64 hex>", i,
+				      diff ? diff : "(none)");
+			goto relock;
+		}
+		diffs[i] = xstrdup(diff);
+	}
+	chain = image_store_chain_ids(diffs);
+	layers = openat(s->dirfd, "layers", DIR_FLAGS);
+	if (layers < 0 || !mkdtemp(tmp) || (priv = open(tmp, DIR_FLAGS)) < 0 || flock(priv, LOCK_EX) < 0) {
+		r = error_sys(err, "create %s", tmp);
+		goto relock;
+	}
+	r = stage_layers(s, src, chain, priv, &lim, err);
+relock:
+	if (store_lock(s, r < 0 ? &ignored : err) < 0 && r == 0)
+		r = -1;
+	else if (r == 0)
+		r = publish(s, src, diffs, chain, priv, rec, existed, err);
+	if (priv >= 0)
+		layer_remove_tree(layers, strrchr(tmp, '/') + 1, &ignored);
 	image_source_free(src);
 	/* a failed load leaves no layer nobody uses; a successful one cleans what an older one left */
-	store_recover(s);
+	if (s->lock_fd >= 0)
+		store_recover(s);
 	if (r < 0) {
 		image_record_free(rec);
 		return error_prefix(err, "%s", archive);

@@ -1,5 +1,7 @@
 #include "runtime/json.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yajl/yajl_gen.h>
@@ -72,6 +74,15 @@ void json_int(struct json_out *j, long long v)
 	yajl_gen_integer(j->gen, v);
 }
 
+void json_uint(struct json_out *j, uint64_t v)
+{
+	char buf[24];
+	int n = snprintf(buf, sizeof buf, "%" PRIu64, v);
+
+	/* yajl_gen_integer takes a long long; a number token keeps values above INT64_MAX intact */
+	yajl_gen_number(j->gen, buf, (size_t)n);
+}
+
 void json_bool(struct json_out *j, bool v)
 {
 	yajl_gen_bool(j->gen, v);
@@ -97,6 +108,12 @@ void json_kv_int(struct json_out *j, const char *key, long long value)
 {
 	json_key(j, key);
 	json_int(j, value);
+}
+
+void json_kv_uint(struct json_out *j, const char *key, uint64_t value)
+{
+	json_key(j, key);
+	json_uint(j, value);
 }
 
 void json_kv_bool(struct json_out *j, const char *key, bool value)

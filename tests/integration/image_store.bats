@@ -111,6 +111,33 @@ bg_run() {
 	[ -z "$(ls -A "$STORE/layers" "$STORE/images" | grep '^\.tmp')" ]
 }
 
+@test "image load: unpacks without the store lock; image ls and a second load do not wait for it" {
+	local l=$BATS_TEST_TMPDIR/l t=$BATS_TEST_TMPDIR/big.tar pid i
+	mkdir -p "$l"
+	head -c 300M /dev/urandom >"$l/big" && chmod 755 "$l"
+	BERTH=$BERTH "$MKIMAGE" --layer "$l" --ref big:test "$t" busybox >/dev/null
+	rm -rf "$l"
+	"$BERTH" --root "$ROOT" image load "$t" >"$BATS_TEST_TMPDIR/big.out" 2>&1 &
+	pid=$!
+	# the load is unpacking once its private directory is there
+	for i in $(seq 200); do
+		[ -z "$(find "$STORE/layers" -maxdepth 1 -name '.tmp-*' 2>/dev/null)" ] || break
+		sleep 0.05
+	done
+	run timeout 20 "$BERTH" --root "$ROOT" image ls -q
+	[ "$status" -eq 0 ] || { echo "ls: $output"; return 1; }
+	run timeout 20 "$BERTH" --root "$ROOT" image load "$A"
+	[ "$status" -eq 0 ] || { echo "load: $output"; return 1; }
+	# neither waited for the big load
+	kill -0 $pid || { echo "image ls or the second load waited for the unpack"; return 1; }
+	wait $pid || { cat "$BATS_TEST_TMPDIR/big.out"; return 1; }
+	[ "$(rt image ls -q | wc -l)" -eq 2 ]
+	[ -z "$(ls -A "$STORE/layers" "$STORE/images" | grep '^\.tmp')" ]
+	[ ! -e "$STORE/dirty" ]
+	run rt run --image big:test -- stat -c %s /big
+	[ "$status" -eq 0 ] && [ "$output" = 314572800 ] || { echo "$output"; return 1; }
+}
+
 @test "image load: two images sharing their layers unpack them once; a lower file has one inode in both" {
 	rt image load "$A"
 	rt image load "$B"

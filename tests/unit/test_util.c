@@ -10,6 +10,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "runtime/error.h"
+#include "runtime/stats_json.h"
 #include "runtime/json.h"
 #include "runtime/log.h"
 #include "runtime/sync.h"
@@ -55,6 +56,26 @@ START_TEST(error_truncates_long_messages)
 	error_prefix(&err, "ctx");
 	ck_assert_uint_eq(strlen(err.msg), ERROR_MSG_MAX - 1);
 	ck_assert(strncmp(err.msg, "ctx: aaa", 8) == 0);
+}
+END_TEST
+
+START_TEST(stats_event_keeps_unlimited_as_uint64_max)
+{
+	struct cgroup_stats s = { 0 };
+	char *json;
+
+	/* cgroup v2 "max" reads as UINT64_MAX; runc prints it unsigned, never -1 */
+	s.mem_limit = UINT64_MAX;
+	s.swap_limit = UINT64_MAX;
+	s.pids_limit = UINT64_MAX;
+	s.cpu_total = 42;
+	json = stats_json_event("c1", &s);
+	ck_assert_ptr_null(strstr(json, "-1"));
+	ck_assert_ptr_nonnull(strstr(json, "\"usage\":{\"limit\":18446744073709551615,"));
+	ck_assert_ptr_nonnull(strstr(json, "\"swap\":{\"limit\":18446744073709551615,"));
+	ck_assert_ptr_nonnull(strstr(json, "\"limit\":18446744073709551615}"));
+	ck_assert_ptr_nonnull(strstr(json, "\"total\":42,"));
+	free(json);
 }
 END_TEST
 
@@ -250,6 +271,7 @@ int main(void)
 	tcase_add_test(tc, sync_error_becomes_callers_error);
 	tcase_add_test(tc, sync_eof_and_wrong_type);
 	tcase_add_test(tc, json_output_escapes);
+	tcase_add_test(tc, stats_event_keeps_unlimited_as_uint64_max);
 	tcase_add_test(tc, log_json_lines);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
