@@ -99,7 +99,8 @@ teardown() {
 			--tmpdir "$pm/tmp" --storage-driver vfs --cgroup-manager cgroupfs --events-backend none "$@"
 	}
 	pmc import "$pm/rootfs.tar" localhost/bb:uidmap >/dev/null
-	run pmc run --rm --runtime "$BERTH" --uidmap 0:100000:65536 localhost/bb:uidmap \
+	# --network none: podman's default bridge would be made on the host's network
+	run pmc run --rm --network none --runtime "$BERTH" --uidmap 0:100000:65536 localhost/bb:uidmap \
 		sh -c 'cat /proc/self/uid_map; id -u; cat /etc/hostname >/dev/null && echo ok'
 	echo "$output"
 	pmc rm -af >/dev/null 2>&1 || true
