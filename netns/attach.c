@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "netns/bridge.h"
+#include "netns/detached.h"
+#include "netns/nft.h"
 #include "netns/nl.h"
 #include "runtime/log.h"
 #include "runtime/util.h"
@@ -239,29 +241,22 @@ int netns_container_attach(const char *root, const struct netns_network *net, co
  * nobody needs to sit through. A detached grandchild, holding no fd of berth's (the network lock, the
  * caller's pipes), sends the request; by index, so a new link of the same name is never hit.
  */
+static void link_delete(void *arg)
+{
+	int ifindex = *(int *)arg;
+	struct netns_nl nl;
+	struct error ignored;
+
+	if (netns_nl_open(&nl, -1, &ignored) == 0) {
+		netns_link_delete_index(&nl, ifindex, &ignored);
+		netns_nl_close(&nl);
+	}
+}
+
 static int link_delete_detached(int ifindex, struct error *err)
 {
-	pid_t pid = fork();
-	int status;
-
-	if (pid < 0)
+	if (netns_detached(link_delete, &ifindex, -1) < 0)
 		return error_sys(err, "fork to delete link %d", ifindex);
-	if (pid == 0) {
-		struct netns_nl nl;
-		struct error ignored;
-
-		if (fork() != 0)
-			_exit(0);
-		setsid();
-		close_range(0, ~0U, 0);
-		if (netns_nl_open(&nl, -1, &ignored) == 0) {
-			netns_link_delete_index(&nl, ifindex, &ignored);
-			netns_nl_close(&nl);
-		}
-		_exit(0);
-	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
 	return 0;
 }
 
@@ -314,5 +309,6 @@ int netns_container_detach(const char *root, const char *id, struct error *err)
 			return error_prefix(err, "network %s", net.name);
 		found |= r;
 	}
+	netns_nft_release_detached();
 	return found;
 }

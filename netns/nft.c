@@ -14,6 +14,8 @@
 #include <libnftnl/common.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/table.h>
+
+#include "netns/detached.h"
 #include <libnftnl/udata.h>
 
 #include "runtime/log.h"
@@ -113,8 +115,7 @@ static void put_rules(struct batch *bt, const struct netns_rules *rules)
 	}
 }
 
-/* One socket per berth process, closed by exit: closing it right after a batch that deleted rules
- * waits for nf_tables to free them (an RCU grace period), which by exit time has passed. */
+/* One socket per berth process (see netns_nft_release_detached for its end). */
 static struct mnl_socket *cached;
 
 static struct mnl_socket *nft_socket(struct error *err)
@@ -134,6 +135,18 @@ static struct mnl_socket *nft_socket(struct error *err)
 		return NULL;
 	}
 	return cached = nl;
+}
+
+/* Releasing the socket after a batch that deleted rules waits for nf_tables to free them (the
+ * NETLINK_URELEASE notifier flushes its destroy work: an RCU grace period, ~5 ms, even at exit):
+ * a detached grandchild holds the last reference and does the waiting. */
+void netns_nft_release_detached(void)
+{
+	if (!cached)
+		return;
+	(void)netns_detached(NULL, NULL, mnl_socket_get_fd(cached));
+	mnl_socket_close(cached);
+	cached = NULL;
 }
 
 /* After a failure unread replies may be left: the next request gets a fresh socket. */

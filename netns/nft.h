@@ -46,5 +46,8 @@ int netns_nft_container_add(const struct netns_network *net, const char *id, con
 			    const struct netns_lease *l, const struct netns_port *ports, size_t n,
 			    struct error *err);
 int netns_nft_container_del(const char *id, struct error *err);
+/* Hand berth's nftables socket to a detached grandchild to close: after deletes its release waits
+ * an RCU grace period. Any later request opens a new one. */
+void netns_nft_release_detached(void);
 
 #endif
