@@ -1,6 +1,7 @@
 /* Unit tests for netns/: prefixes, subnet choice, IPAM, port specs and the rules they produce. */
 #include <check.h>
 #include <errno.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -283,6 +284,12 @@ START_TEST(etc_files)
 }
 END_TEST
 
+static int remove_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	(void)sb, (void)type, (void)ftw;
+	return remove(path);
+}
+
 int main(void)
 {
 	Suite *s = suite_create("netns");
@@ -307,5 +314,8 @@ int main(void)
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+	/* the IPAM tests' state root, made once by mkdtemp (CK_NOFORK: one process) */
+	if (!strstr(root, "XXXXXX"))
+		nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	return failed ? 1 : 0;
 }
