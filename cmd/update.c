@@ -10,39 +10,16 @@
 #include "runtime/container.h"
 #include "runtime/util.h"
 
-/* runc's sizes: a number with an optional b, k, m, g, t (powers of 1024, an optional trailing "b"
- * or "ib" after the unit); "-1" is unlimited. */
-static int parse_size(const char *flag, const char *s, int64_t *out)
+/* runc's sizes (parse_size), and "-1" for unlimited. */
+static int parse_size_flag(const char *flag, const char *s, int64_t *out)
 {
-	static const char units[] = "bkmgt";
-	char *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (end == s || errno)
-		goto bad;
-	if (v == -1 && !*end) {
+	if (!strcmp(s, "-1")) {
 		*out = -1;
 		return 0;
 	}
-	if (v < 0)
-		goto bad;
-	if (*end) {
-		const char *u = strchr(units, tolower((unsigned char)*end));
-
-		if (!u || (end[1] && strcasecmp(end + 1, "b") && strcasecmp(end + 1, "ib")))
-			goto bad;
-		for (long i = 0; i < u - units; i++) {
-			if (v > INT64_MAX / 1024)
-				goto bad;
-			v *= 1024;
-		}
-	}
-	*out = v;
+	if (parse_size(s, out) < 0)
+		return cmd_fail("update: --%s: \"%s\" is not a size (e.g. 512m, 1g, -1)", flag, s);
 	return 0;
-bad:
-	return cmd_fail("update: --%s: \"%s\" is not a size (e.g. 512m, 1g, -1)", flag, s);
 }
 
 static int parse_int(const char *flag, const char *s, int64_t min, int64_t *out)
@@ -68,7 +45,7 @@ static int set_i64(const char *flag, const char *value, bool size, int64_t min, 
 {
 	if (!value)
 		return 0;
-	if ((size ? parse_size(flag, value, &dst->v) : parse_int(flag, value, min, &dst->v)) != 0)
+	if ((size ? parse_size_flag(flag, value, &dst->v) : parse_int(flag, value, min, &dst->v)) != 0)
 		return -1;
 	dst->set = *section = true;
 	return 0;

@@ -83,31 +83,11 @@ static char *tenant_dir(const char *root, const char *name)
 }
 
 /* runc's sizes: digits with an optional k, m, g, t (powers of 1024) and an optional "b"/"ib". */
-static int parse_size(const char *flag, const char *s, int64_t *out, struct error *err)
+static int parse_size_flag(const char *flag, const char *s, int64_t *out, struct error *err)
 {
-	static const char units[] = "bkmgt";
-	char *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (end == s || errno || v < 0 || !isdigit((unsigned char)*s))
-		goto bad;
-	if (*end) {
-		const char *u = strchr(units, tolower((unsigned char)*end));
-
-		if (!u || (end[1] && strcasecmp(end + 1, "b") && strcasecmp(end + 1, "ib")))
-			goto bad;
-		for (long i = 0; i < u - units; i++) {
-			if (v > INT64_MAX / 1024)
-				goto bad;
-			v *= 1024;
-		}
-	}
-	*out = v;
+	if (parse_size(s, out) < 0)
+		return error_set(err, 0, "--%s: \"%s\" is not a size (e.g. 64m, 1g)", flag, s);
 	return 0;
-bad:
-	return error_set(err, 0, "--%s: \"%s\" is not a size (e.g. 64m, 1g)", flag, s);
 }
 
 static int parse_range(const char *flag, const char *s, int64_t min, int64_t max, int64_t *out, struct error *err)
@@ -166,7 +146,7 @@ int tenant_resources(const struct tenant *t, struct spec_resources *r, struct er
 
 	memset(r, 0, sizeof(*r));
 	if (v[TENANT_MEMORY]) {
-		if ((ret = parse_size("memory", v[TENANT_MEMORY], &n, err)) < 0)
+		if ((ret = parse_size_flag("memory", v[TENANT_MEMORY], &n, err)) < 0)
 			return ret;
 		if (n < 4096)
 			return error_set(err, 0, "--memory: \"%s\" is below the minimum of 4k", v[TENANT_MEMORY]);
@@ -174,7 +154,7 @@ int tenant_resources(const struct tenant *t, struct spec_resources *r, struct er
 		r->memory.limit = (struct spec_opt_i64){ true, n };
 	}
 	if (v[TENANT_MEMORY_SWAP]) {
-		if ((ret = parse_size("memory-swap", v[TENANT_MEMORY_SWAP], &n, err)) < 0)
+		if ((ret = parse_size_flag("memory-swap", v[TENANT_MEMORY_SWAP], &n, err)) < 0)
 			return ret;
 		if (!r->memory.limit.set || n < r->memory.limit.v)
 			return error_set(err, 0, "--memory-swap: \"%s\" needs --memory and must be at least it "

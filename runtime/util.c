@@ -1,10 +1,12 @@
 #include "runtime/util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <linux/close_range.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -283,4 +285,31 @@ int64_t monotonic_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int parse_size(const char *s, int64_t *out)
+{
+	static const char units[] = "bkmgt";
+	char *end;
+	long long v;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno)
+		return -1;
+	if (*end) {
+		const char *u = strchr(units, tolower((unsigned char)*end));
+
+		if (!u || (end[1] && strcasecmp(end + 1, "b") && strcasecmp(end + 1, "ib")))
+			return -1;
+		for (long i = 0; i < u - units; i++) {
+			if (v > INT64_MAX / 1024)
+				return -1;
+			v *= 1024;
+		}
+	}
+	*out = v;
+	return 0;
 }

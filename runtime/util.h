@@ -63,4 +63,8 @@ int mkdir_p(const char *path, mode_t mode);
 /* Parse a decimal unsigned integer that must fill the whole string. */
 int parse_u64(const char *s, uint64_t *out);
 
+/* runc's sizes: digits with an optional b, k, m, g, t (powers of 1024, optionally followed by "b"
+ * or "ib"), at most INT64_MAX; -1 for anything else. */
+int parse_size(const char *s, int64_t *out);
+
 #endif
