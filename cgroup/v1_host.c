@@ -1,4 +1,4 @@
-/* The v1 hierarchies of this host, as /proc/self/mountinfo lists them, and the reads of a leaf's
+/* The v1 hierarchies of this host, as its cgroup mounts show them, and the reads of a leaf's
  * files that v1.c, v1_set.c and v1_stats.c share. */
 #include <errno.h>
 #include <fcntl.h>
@@ -9,24 +9,8 @@
 
 #include "cgroup/convert.h"
 #include "cgroup/v1_internal.h"
+#include "runtime/mount_table.h"
 #include "runtime/util.h"
-
-/* mountinfo escapes space, tab, newline and backslash as \ooo. */
-static void unescape_octal(char *s)
-{
-	char *w = s;
-
-	for (char *r = s; *r; r++) {
-		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' &&
-		    r[3] <= '7') {
-			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-			r += 3;
-		} else {
-			*w++ = *r;
-		}
-	}
-	*w = '\0';
-}
 
 char **v1_split(const char *s, const char *sep)
 {
@@ -74,14 +58,16 @@ static char **kernel_controllers(void)
 	return v;
 }
 
-static void add_hier(struct v1_host *host, const char *mnt, char **ctrls, char *name, bool unified,
+static void add_hier(struct v1_host *host, const struct mount_entry *m, char **ctrls, char *name, bool unified,
 		     int root_fd)
 {
 	struct v1_hier *h;
 
 	host->h = xrealloc(host->h, (host->n + 1) * sizeof(*host->h));
 	h = &host->h[host->n++];
-	h->mnt = xstrdup(mnt);
+	h->mnt = xstrdup(m->point);
+	h->major = m->major;
+	h->minor = m->minor;
 	h->ctrls = ctrls;
 	h->name = name;
 	h->unified = unified;
@@ -89,37 +75,27 @@ static void add_hier(struct v1_host *host, const char *mnt, char **ctrls, char *
 	h->leaf_fd = -1;
 }
 
-/* One mountinfo line: a cgroup hierarchy to keep, or nothing. Duplicated mounts are skipped by dev. */
-static int probe_line(struct v1_host *host, char *line, char *const *known, char ***seen_devs,
-		      struct error *err)
+/* One cgroup mount: a hierarchy to keep, or nothing. A hierarchy mounted twice is kept once. */
+static int probe_mount(struct v1_host *host, const struct mount_entry *m, char *const *known, struct error *err)
 {
-	cleanup_strv char **f = v1_split(line, " ");
 	cleanup_close int fd = -1;
-	size_t n = strv_length(f), sep;
 	char **ctrls, *name = NULL;
-	bool unified;
+	bool unified = strcmp(m->fstype, "cgroup2") == 0;
 
-	for (sep = 6; sep < n && strcmp(f[sep], "-") != 0; sep++)
-		;
-	if (sep + 3 >= n) /* "- fstype source superoptions" */
-		return 0;
-	unified = strcmp(f[sep + 1], "cgroup2") == 0;
-	if (!unified && strcmp(f[sep + 1], "cgroup") != 0)
-		return 0;
-	if (v1_strv_has(*seen_devs, f[2]))
-		return 0;
-	unescape_octal(f[4]);
+	for (size_t i = 0; i < host->n; i++)
+		if (host->h[i].major == m->major && host->h[i].minor == m->minor)
+			return 0;
 	if (unified) {
 		cleanup_free char *buf = NULL;
 
-		fd = open(f[4], O_PATH | O_DIRECTORY | O_CLOEXEC);
+		fd = open(m->point, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0)
-			return error_sys(err, "open %s", f[4]);
+			return error_sys(err, "open %s", m->point);
 		if (read_file_at(fd, "cgroup.controllers", &buf, NULL, 4096) < 0)
 			buf = xstrdup("");
 		ctrls = v1_split(buf, " \n");
 	} else {
-		cleanup_strv char **opts = v1_split(f[sep + 3], ",");
+		cleanup_strv char **opts = v1_split(m->opts, ",");
 		size_t k = 0;
 
 		ctrls = xzalloc(sizeof(char *));
@@ -136,45 +112,36 @@ static int probe_line(struct v1_host *host, char *line, char *const *known, char
 			strv_free(ctrls);
 			return 0;
 		}
-		fd = open(f[4], O_PATH | O_DIRECTORY | O_CLOEXEC);
+		fd = open(m->point, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0) {
 			strv_free(ctrls);
 			free(name);
-			return error_sys(err, "open %s", f[4]);
+			return error_sys(err, "open %s", m->point);
 		}
 	}
-	add_hier(host, f[4], ctrls, name, unified, steal_fd(&fd));
-	{
-		size_t k = strv_length(*seen_devs);
-
-		*seen_devs = xrealloc(*seen_devs, (k + 2) * sizeof(char *));
-		(*seen_devs)[k] = xstrdup(f[2]);
-		(*seen_devs)[k + 1] = NULL;
-	}
+	add_hier(host, m, ctrls, name, unified, steal_fd(&fd));
 	return 0;
 }
 
 int v1_host_probe(struct v1_host *host, struct error *err)
 {
-	cleanup_free char *buf = NULL;
-	cleanup_strv char **lines = NULL;
 	cleanup_strv char **known = kernel_controllers();
-	cleanup_strv char **seen = xzalloc(sizeof(char *));
+	struct mount_table mounts;
 	int rc;
 
 	host->h = NULL;
 	host->n = 0;
-	rc = read_file_at(AT_FDCWD, "/proc/self/mountinfo", &buf, NULL, 1 << 22);
-	if (rc < 0)
-		return error_set(err, -rc, "read /proc/self/mountinfo");
-	lines = v1_split(buf, "\n");
-	for (char **l = lines; *l; l++) {
-		rc = probe_line(host, *l, known, &seen, err);
+	if ((rc = mount_table_cgroups(&mounts, 0, err)) < 0)
+		return rc;
+	for (size_t i = 0; i < mounts.n; i++) {
+		rc = probe_mount(host, &mounts.e[i], known, err);
 		if (rc < 0) {
+			mount_table_free(&mounts);
 			v1_host_release(host);
 			return rc;
 		}
 	}
+	mount_table_free(&mounts);
 	for (size_t i = 0; i < host->n; i++)
 		if (!host->h[i].unified && host->h[i].ctrls[0])
 			return 0;

@@ -15,6 +15,7 @@ struct v1_hier {
 	bool unified;	/* the cgroup2 mount of a hybrid host */
 	int root_fd;	/* O_PATH of the hierarchy root */
 	int leaf_fd;	/* the container's directory, -1 until created or opened */
+	unsigned int major, minor; /* the superblock's device: one hierarchy mounted twice is kept once */
 };
 
 struct v1_host {
@@ -22,7 +23,7 @@ struct v1_host {
 	size_t n;
 };
 
-/* Read /proc/self/mountinfo: every v1 mount (with controllers, or named like name=systemd: the
+/* The host's cgroup mounts (runtime/mount_table.h): every v1 mount (with controllers, or named like name=systemd: the
  * container gets its own cgroup there too, as runc does) and the cgroup2 mount; opens each root. */
 int v1_host_probe(struct v1_host *host, struct error *err);
 void v1_host_release(struct v1_host *host);

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "runtime/mount_table.h"
 #include "runtime/util.h"
 
 /* Atime is a mode, not a bit: mount_setattr wants it cleared as a field before a new one is set. */
@@ -399,22 +400,6 @@ static int mount_fs(const struct rootfs_ctx *ctx, const struct spec_mount *m, co
 	return mnt;
 }
 
-/* Host cgroup v1 mountinfo lookup: the mount point of the hierarchy with exactly these controllers. */
-void rootfs_unescape_mount_field(char *s)
-{
-	char *w = s;
-
-	for (char *r = s; *r; r++) {
-		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] && r[3]) {
-			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-			r += 3;
-		} else {
-			*w++ = *r;
-		}
-	}
-	*w = '\0';
-}
-
 static bool has_all_controllers(const char *superopts, const char *ctrls)
 {
 	cleanup_free char *want = xstrdup(ctrls);
@@ -435,64 +420,17 @@ static bool has_all_controllers(const char *superopts, const char *ctrls)
 	return true;
 }
 
-/* Whether mount id lies in the tree of mount root_id (the container's root, and an rbind of /sys in
- * it): its parent chain in mountinfo reaches root_id. Paths would not tell: the root may be a tree
- * attached by fd, mounted where no path of the host names it. */
-static bool mount_below(const char *mountinfo, unsigned long id, uint64_t root_id)
+/* The host's fstype mount for ctrls (NULL for cgroup2), from the table of its cgroup mounts. */
+static const struct mount_entry *find_cgroup_mount(const struct mount_table *mounts, const char *fstype,
+						   const char *ctrls)
 {
-	for (int depth = 0; depth < 4096; depth++) {
-		unsigned long line_id, parent;
-		const char *l = mountinfo;
-		bool found = false;
+	for (size_t i = 0; i < mounts->n; i++) {
+		const struct mount_entry *m = &mounts->e[i];
 
-		while (l && *l) {
-			if (sscanf(l, "%lu %lu", &line_id, &parent) == 2 && line_id == id) {
-				found = true;
-				break;
-			}
-			l = strchr(l, '\n');
-			l = l ? l + 1 : NULL;
-		}
-		if (!found || parent == id)
-			return false;
-		if (parent == root_id)
-			return true;
-		id = parent;
+		if (strcmp(m->fstype, fstype) == 0 && (!ctrls || has_all_controllers(m->opts, ctrls)))
+			return m;
 	}
-	return false;
-}
-
-/* Find the host's fstype mount for ctrls (NULL for cgroup2); out: mount point and root, malloc'ed. */
-static bool find_cgroup_mount(char *mountinfo, const char *all_mountinfo, const char *fstype, const char *ctrls,
-			      uint64_t root_id, char **mnt, char **root)
-{
-	char *save = NULL;
-
-	for (char *line = strtok_r(mountinfo, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *f[6] = { 0 }, *sep = strstr(line, " - "), *save2 = NULL, *p = line;
-		char *type, *superopts;
-
-		if (!sep)
-			continue;
-		*sep = '\0';
-		for (int i = 0; i < 5 && (f[i] = strtok_r(p, " ", &save2)); i++)
-			p = NULL;
-		type = strtok_r(sep + 3, " ", &save2);
-		strtok_r(NULL, " ", &save2);
-		superopts = strtok_r(NULL, " ", &save2);
-		*sep = ' ';
-		if (!f[4] || !type || strcmp(type, fstype) || (ctrls && (!superopts ||
-							  !has_all_controllers(superopts, ctrls))))
-			continue;
-		if (root_id && mount_below(all_mountinfo, strtoul(f[0], NULL, 10), root_id))
-			continue;
-		*root = xstrdup(f[3]);
-		*mnt = xstrdup(f[4]);
-		rootfs_unescape_mount_field(*root);
-		rootfs_unescape_mount_field(*mnt);
-		return true;
-	}
-	return false;
+	return NULL;
 }
 
 /* Our cgroup in a host hierarchy: <mount point><our path below the mount's root>. */
@@ -508,16 +446,18 @@ static int cgroup_source(const char *mnt, const char *root, const char *cgpath, 
 
 /* One hierarchy at <tmpfs>/<name>: a bind of our host cgroup, or with our own cgroup namespace a fresh
  * mount (rooted at our cgroup by the kernel); and a symlink per controller of a co-mounted one. */
-static int mount_hierarchy(int tmpfs, const char *all_mountinfo, const char *fstype, const char *ctrls,
-			   const char *cgpath, uint64_t attr, bool own_ns, uint64_t root_id, struct error *err)
+static int mount_hierarchy(int tmpfs, const struct mount_table *mounts, const char *fstype, const char *ctrls,
+			   const char *cgpath, uint64_t attr, bool own_ns, struct error *err)
 {
-	cleanup_free char *mountinfo = xstrdup(all_mountinfo), *mnt = NULL, *root = NULL, *source = NULL;
+	const struct mount_entry *host = find_cgroup_mount(mounts, fstype, ctrls);
+	cleanup_free char *source = NULL;
 	cleanup_close int src = -1, dst = -1, bound = -1;
-	const char *name;
+	const char *name, *mnt;
 	int r;
 
-	if (!find_cgroup_mount(mountinfo, all_mountinfo, fstype, ctrls, root_id, &mnt, &root))
+	if (!host)
 		return 0; /* a hierarchy the host does not mount has nothing to show */
+	mnt = host->point;
 	name = strrchr(mnt, '/') ? strrchr(mnt, '/') + 1 : mnt;
 	if (mkdirat(tmpfs, name, 0755) < 0 && errno != EEXIST)
 		return error_sys(err, "mkdir %s", name);
@@ -528,7 +468,7 @@ static int mount_hierarchy(int tmpfs, const char *all_mountinfo, const char *fst
 		    (r = rootfs_attach(bound, dst, err)) < 0)
 			return error_prefix(err, "mount %s %s", fstype, ctrls ? ctrls : "");
 	} else {
-		if ((r = cgroup_source(mnt, root, cgpath, &source, err)) < 0)
+		if ((r = cgroup_source(mnt, host->root, cgpath, &source, err)) < 0)
 			return r;
 		if ((src = open(source, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 			return error_sys(err, "open host cgroup %s", source);
@@ -556,7 +496,8 @@ static int mount_cgroup_v1(const struct spec_mount *m, int target, bool own_ns, 
 					   (root.stx_mask & STATX_MNT_ID) ? root.stx_mnt_id : 0;
 	uint64_t attr = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
 	bool ro = m->opts.flags & MS_RDONLY;
-	cleanup_free char *cgroups = NULL, *mountinfo = NULL;
+	cleanup_free char *cgroups = NULL;
+	struct mount_table mounts = { 0 };
 	cleanup_close int tmpfs = -1;
 	char *save = NULL;
 	int r;
@@ -567,20 +508,23 @@ static int mount_cgroup_v1(const struct spec_mount *m, int target, bool own_ns, 
 		return error_prefix(err, "mount the cgroup tmpfs");
 	if ((r = read_file_at(AT_FDCWD, "/proc/self/cgroup", &cgroups, NULL, 1 << 20)) < 0)
 		return error_set(err, -r, "read /proc/self/cgroup");
-	/* once: the kernel makes it line by line, its cost grows with every container's mounts on the host */
-	if ((r = read_file_at(AT_FDCWD, "/proc/self/mountinfo", &mountinfo, NULL, 4 << 20)) < 0)
-		return error_set(err, -r, "read /proc/self/mountinfo");
+	/* the host's, not those of the container's root tree, which may hold an rbind of /sys */
+	if ((r = mount_table_cgroups(&mounts, root_id, err)) < 0)
+		return r;
 	for (char *line = strtok_r(cgroups, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *ctrls = strchr(line, ':'), *path;
 
 		if (!ctrls || !(path = strchr(++ctrls, ':')))
 			continue;
 		*path++ = '\0';
-		r = mount_hierarchy(tmpfs, mountinfo, *ctrls ? "cgroup" : "cgroup2", *ctrls ? ctrls : NULL, path,
-				    attr | (ro ? MOUNT_ATTR_RDONLY : 0), own_ns, root_id, err);
-		if (r < 0)
+		r = mount_hierarchy(tmpfs, &mounts, *ctrls ? "cgroup" : "cgroup2", *ctrls ? ctrls : NULL, path,
+				    attr | (ro ? MOUNT_ATTR_RDONLY : 0), own_ns, err);
+		if (r < 0) {
+			mount_table_free(&mounts);
 			return r;
+		}
 	}
+	mount_table_free(&mounts);
 	if (ro) {
 		struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY };
 

@@ -21,9 +21,6 @@ int rootfs_bind_fd(int src_fd, int target_fd, bool recursive, uint64_t attr, str
  * attr is MOUNT_ATTR_*. -EINVAL with err set when fsconfig rejects something (try mount(2)). */
 int rootfs_new_fs(const char *type, const char *source, const char *data, uint64_t attr, struct error *err);
 
-/* mountinfo's octal escapes (\040 for a space ...) undone in place. */
-void rootfs_unescape_mount_field(char *s);
-
 /* The mount point of mount `id` (from statx STATX_MNT_ID), or of its parent; NULL when not found. */
 char *rootfs_mount_point(unsigned long long id, bool of_parent);
 

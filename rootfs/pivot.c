@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "rootfs/mounts.h"
+#include "runtime/mount_table.h"
 #include "runtime/util.h"
 
 char *rootfs_mount_point(unsigned long long id, bool of_parent)
@@ -35,7 +36,7 @@ char *rootfs_mount_point(unsigned long long id, bool of_parent)
 				want = pid;
 				break;
 			}
-			rootfs_unescape_mount_field(mnt);
+			mount_unescape(mnt);
 			return xstrdup(mnt);
 		}
 	}
