@@ -6,9 +6,12 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <libnftnl/chain.h>
 #include <libnftnl/common.h>
@@ -137,14 +140,26 @@ static struct mnl_socket *nft_socket(struct error *err)
 	return cached = nl;
 }
 
+/* In the detached grandchild: keep the socket until berth has exited, so the last reference is ours. */
+static void hold_until_exit(void *arg)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, *(pid_t *)arg, 0);
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+	while (pidfd >= 0 && poll(&p, 1, -1) < 0 && errno == EINTR)
+		;
+}
+
 /* Releasing the socket after a batch that deleted rules waits for nf_tables to free them (the
  * NETLINK_URELEASE notifier flushes its destroy work: an RCU grace period, ~5 ms, even at exit):
- * a detached grandchild holds the last reference and does the waiting. */
+ * a detached grandchild holds the last reference, until berth is gone, and does the waiting. */
 void netns_nft_release_detached(void)
 {
+	pid_t self = getpid();
+
 	if (!cached)
 		return;
-	(void)netns_detached(NULL, NULL, mnl_socket_get_fd(cached));
+	(void)netns_detached(hold_until_exit, &self, mnl_socket_get_fd(cached));
 	mnl_socket_close(cached);
 	cached = NULL;
 }
