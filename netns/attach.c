@@ -156,6 +156,9 @@ static int configure_inside(const struct netns_network *net, int netns_fd, const
 	}
 	if ((r = netns_addr_add(&nl, idx, &l->addr, net->subnet.len, err)) < 0)
 		goto out;
+	/* as docker does on an IPv4-only network: no IPv6 chatter for the bridge to flood */
+	if (!l->addr6.family && (r = netns_link_no_link_local(&nl, idx, err)) < 0)
+		goto out;
 	if ((r = netns_link_set_up(&nl, idx, err)) < 0)
 		goto out;
 	if (l->addr6.family && (r = netns_addr_add(&nl, idx, &l->addr6, net->subnet6.len, err)) < 0)
@@ -169,6 +172,25 @@ static int configure_inside(const struct netns_network *net, int netns_fd, const
 	}
 out:
 	netns_nl_close(&nl);
+	return r;
+}
+
+/*
+ * A bridge port needs no address of its own. With IPv6 on, bringing it up adds a link-local address,
+ * whose duplicate address detection, router solicitations and MLD reports the bridge floods to every
+ * other container, and a multicast route that the kernel files beside every other port's: both cost
+ * each new container more than the last. Without IPv6 in the kernel there is nothing to turn off.
+ */
+static int bridge_port_without_ipv6(const char *veth, struct error *err)
+{
+	char key[64];
+	int r;
+
+	snprintf(key, sizeof(key), "net/ipv6/conf/%s/disable_ipv6", veth);
+	if ((r = netns_sysctl_write(key, "1", err)) == -ENOENT) {
+		error_clear(err);
+		return 0;
+	}
 	return r;
 }
 
@@ -204,7 +226,8 @@ static int attach_locked(const char *root, const struct netns_network *net, cons
 		r = vidx < 0 ? vidx : error_set(err, ENODEV, "veth %s vanished", veth);
 		goto out;
 	}
-	if ((r = netns_bridge_port_hairpin(&nl, vidx, err)) < 0)
+	if ((r = bridge_port_without_ipv6(veth, err)) < 0 || (r = netns_bridge_port_hairpin(&nl, vidx, err)) < 0 ||
+	    (r = netns_link_set_up(&nl, vidx, err)) < 0)
 		goto out;
 	if ((r = configure_inside(net, netns_fd, lease, err)) < 0)
 		goto out;

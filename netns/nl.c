@@ -191,17 +191,32 @@ int netns_link_set_up(struct netns_nl *nl, int ifindex, struct error *err)
 	return 0;
 }
 
+int netns_link_no_link_local(struct netns_nl *nl, int ifindex, struct error *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = put_link(buf, RTM_NEWLINK, 0, ifindex);
+	struct nlattr *spec, *inet6;
+	int r;
+
+	spec = mnl_attr_nest_start(nlh, IFLA_AF_SPEC);
+	inet6 = mnl_attr_nest_start(nlh, AF_INET6);
+	mnl_attr_put_u8(nlh, IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
+	mnl_attr_nest_end(nlh, inet6);
+	mnl_attr_nest_end(nlh, spec);
+	if ((r = talk(nl, nlh, NULL, NULL)) < 0)
+		return error_set(err, -r, "no IPv6 link-local address on link %d", ifindex);
+	return 0;
+}
+
 int netns_veth_create(struct netns_nl *nl, const char *host, int master, const char *peer, int peer_netns_fd,
 		      unsigned mtu, struct error *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh = put_link(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
-	struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh), *pifm;
+	struct ifinfomsg *pifm;
 	struct nlattr *info, *data, *peer_attr;
 	int r;
 
-	ifm->ifi_change = IFF_UP;
-	ifm->ifi_flags = IFF_UP;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, host);
 	if (mtu)
 		mnl_attr_put_u32(nlh, IFLA_MTU, mtu);

@@ -26,9 +26,13 @@ int netns_link_set_alias(struct netns_nl *nl, int ifindex, const char *alias, st
 /* A bridge (EEXIST when it is there already). */
 int netns_bridge_create(struct netns_nl *nl, const char *name, unsigned mtu, struct error *err);
 int netns_link_set_up(struct netns_nl *nl, int ifindex, struct error *err);
-/* host (up, enslaved to master) + peer made directly in peer_netns_fd (down). */
+/* host (enslaved to master) + peer made directly in peer_netns_fd, both down. */
 int netns_veth_create(struct netns_nl *nl, const char *host, int master, const char *peer, int peer_netns_fd,
 		      unsigned mtu, struct error *err);
+/* No IPv6 address generated when the link comes up (set before): a link without one sends no
+ * duplicate address detection, router solicitation or MLD report, which a bridge floods to every
+ * other port. */
+int netns_link_no_link_local(struct netns_nl *nl, int ifindex, struct error *err);
 /* bridge port flags: hairpin mode on */
 int netns_bridge_port_hairpin(struct netns_nl *nl, int ifindex, struct error *err);
 /* -ENODEV when it is gone already */

@@ -245,6 +245,34 @@ c, a = s.accept(); open(sys.argv[1], "w").write(a[0]); c.close()' "$1" &
 	[ "$status" -eq 0 ]
 }
 
+# Every link-local address sends duplicate address detection, router solicitations and MLD reports,
+# which the bridge floods to every other container, and each host end's IPv6 multicast route is filed
+# beside all the others: with 250 containers, each new one cost more than the last.
+@test "network: no IPv6 link-local address on bridge ports, nor in containers of an IPv4-only network" {
+	hx berth network create --subnet 10.204.0.0/24 --ipv6-subnet fd00:204::/64 six
+	start a -- sleep 100
+	start b --network six -- sleep 100
+	# the kernel adds a link-local address when the link comes up: give it the time to
+	sleep 0.5
+	run hx berth exec a cat /proc/net/if_inet6
+	[ "$status" -eq 0 ]
+	[[ "$output" != *eth0* ]]
+	run hx berth exec b cat /proc/net/if_inet6
+	[[ "$output" == *"fd000204000000000000000000000002"*eth0* ]]
+	[[ "$output" == *fe80*eth0* ]]
+	# the host ends have IPv6 off: no address, and no route beside every other port's
+	run hx cat /proc/net/if_inet6
+	[[ "$output" != *" vb"* ]]
+	run hx ip -6 route show table all
+	[[ "$output" != *" dev vb"* ]]
+	local veth n=0
+	for veth in $(hx ip -o link show | awk -F': ' '$2 ~ /^vb/ { sub(/@.*/, "", $2); print $2 }'); do
+		[ "$(hx cat "/proc/sys/net/ipv6/conf/$veth/disable_ipv6")" = 1 ]
+		n=$((n + 1))
+	done
+	[ "$n" -eq 2 ]
+}
+
 @test "network: a published port answers over IPv6 on a network with a v6 subnet" {
 	make_outside
 	hx ip addr add 2001:db8:2::1/64 dev vout nodad
@@ -268,6 +296,25 @@ c, a = s.accept(); open(sys.argv[1], "w").write(a[0]); c.close()' "$1" &
 	[[ "$output" == *"berth0"*"100"* ]]
 	for i in $(seq 100); do hx berth delete --force "c$i"; done
 	assert_clean
+}
+
+# Releasing a netfilter socket after a batch that deleted rules waits for nf_tables to free them (an RCU
+# grace period, 5 to 9 ms): a detached process holding the socket must close it after berth is gone,
+# or berth itself pays that wait whenever the process happens to exit first.
+@test "network: delete leaves its nftables socket's last reference to a process that outlives berth" {
+	command -v strace >/dev/null || skip "no strace"
+	start a -- sleep 100
+	hx strace -f -q -e trace=execve,close_range -o "$BATS_TEST_TMPDIR/trace" "$BERTH" --root "$ROOT" delete --force a
+	local main holder
+	main=$(head -n 1 "$BATS_TEST_TMPDIR/trace" | awk '{ print $1 }')
+	# the holder keeps one fd: it closes below it, then above it (the link's deleter keeps none)
+	holder=$(awk '/close_range\(0, [0-9]+, 0\)/ && $0 !~ /4294967295/ { print $1; exit }' "$BATS_TEST_TMPDIR/trace")
+	[ -n "$main" ] && [ -n "$holder" ] && [ "$holder" != "$main" ] || { cat "$BATS_TEST_TMPDIR/trace"; false; }
+	grep -n '+++ exited' "$BATS_TEST_TMPDIR/trace"
+	local main_exit holder_exit
+	main_exit=$(grep -n "^$main +++ exited" "$BATS_TEST_TMPDIR/trace" | cut -d: -f1)
+	holder_exit=$(grep -n "^$holder +++ exited" "$BATS_TEST_TMPDIR/trace" | cut -d: -f1)
+	[ "$holder_exit" -gt "$main_exit" ]
 }
 
 @test "network: an id deleted and run again at once gets its link back (the old one goes in the background)" {
