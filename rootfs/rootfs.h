@@ -7,6 +7,8 @@
 #include "runtime/error.h"
 #include "runtime/spec.h"
 
+struct rootfs_host_cgroups;
+
 struct rootfs_ctx {
 	const struct spec *spec;
 	const char *rootfs;	/* absolute host path of the root filesystem */
@@ -19,6 +21,7 @@ struct rootfs_ctx {
 	int rootfs_tree;	/* with a user namespace: the root as a detached slave mount berth cloned
 				 * before it (rootfs_open_tree), attached by fd (taken over), else -1 */
 	bool host_mounts;	/* no mount namespace of its own: nothing is mounted, the root is chroot'ed */
+	const struct rootfs_host_cgroups *host_cgroups; /* rootfs/cgroup_v1_mount.h; NULL: none read */
 };
 
 void rootfs_ctx_init(struct rootfs_ctx *ctx, const struct spec *spec, const char *rootfs);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "netns/netns.h"
+#include "rootfs/cgroup_v1_mount.h"
 #include "rootfs/rootfs.h"
 #include "runtime/caps.h"
 #include "runtime/credentials.h"
@@ -46,6 +47,7 @@ struct init_state {
 	char *state_creating; /* state JSON for createContainer hooks */
 	char *state_created;  /* ... and for startContainer hooks */
 	char *exec_path;
+	struct rootfs_host_cgroups *host_cgroups; /* read before the cgroup namespace, for its mount */
 };
 
 /* A new user namespace needs its maps from the parent before we can become its root. */
@@ -83,7 +85,10 @@ static int wait_for_cgroup(struct init_state *s, struct error *err)
 
 static int unshare_cgroupns(struct init_state *s, struct error *err)
 {
-	if (s->a->cgroupns_late && unshare(CLONE_NEWCGROUP) < 0)
+	if (!s->a->cgroupns_late)
+		return 0;
+	s->host_cgroups = rootfs_host_cgroups_capture(s->a->spec);
+	if (unshare(CLONE_NEWCGROUP) < 0)
 		return error_sys(err, "create cgroup namespace");
 	return 0;
 }
@@ -395,6 +400,7 @@ static int setup_before_start(struct init_state *s, struct error *err)
 	s->rootfs.dev_fd = s->a->dev_fd;
 	s->rootfs.rootfs_tree = s->a->rootfs_tree;
 	s->rootfs.bind_trees = s->a->bind_trees;
+	s->rootfs.host_cgroups = s->host_cgroups;
 	if ((r = rootfs_prepare(&s->rootfs, err)) < 0)
 		return error_prefix(err, "rootfs");
 	if ((r = sync_hooks(s, err)) < 0)
@@ -423,6 +429,8 @@ static int setup_before_start(struct init_state *s, struct error *err)
 		umask(spec->process.user.umask);
 	/* the fd work comes before the filter: an old profile knows neither close_range nor openat2 */
 	rootfs_ctx_release(&s->rootfs);
+	rootfs_host_cgroups_free(s->host_cgroups);
+	s->rootfs.host_cgroups = s->host_cgroups = NULL;
 	if ((r = prepare_fds(s, err)) < 0)
 		return r;
 	sanitizer_selftest("init");

@@ -512,3 +512,20 @@ stats() {
 	run grep mountinfo "$BATS_TEST_TMPDIR/trace"
 	[ "$status" -eq 1 ]
 }
+
+# A fresh cgroup v1 mount drains and walks every cgroup of the host and every cgroup superblock, a
+# cost that grew with every running container: the init binds its own cgroup directories instead,
+# found before it enters its cgroup namespace. The view inside is the same (the test above).
+@test "cgroup: on a v1 or hybrid host the container's cgroup mount binds, it mounts no hierarchy afresh" {
+	[ $V2 -eq 0 ] || skip "cgroup v2: one fresh cgroup2 mount"
+	command -v strace >/dev/null || skip "no strace"
+	cfg '.mounts += [{destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup", options: ["ro"]}]'
+	set_args sh -c 'cat /sys/fs/cgroup/pids/cgroup.procs; ls /sys/fs/cgroup/memory | grep -c "^berth$" || true'
+	strace -f -qq -e trace=fsopen -o "$BATS_TEST_TMPDIR/trace" "$BERTH" --root "$ROOT" run --bundle "$BUNDLE" "$CID" \
+		>"$BATS_TEST_TMPDIR/out"
+	# the container's own cgroup: its processes, and no berth/ of the host below
+	[ "$(head -n 1 "$BATS_TEST_TMPDIR/out")" = 1 ]
+	[ "$(tail -n 1 "$BATS_TEST_TMPDIR/out")" = 0 ]
+	run grep '"cgroup"' "$BATS_TEST_TMPDIR/trace"
+	[ "$status" -eq 1 ]
+}
