@@ -2,7 +2,8 @@
 # `make bench`: what the default network adds to `berth run --image IMAGE -- true` over --network none
 # (target: at most 3 ms). Median of BENCH_RUNS (default 30) alternating runs, fresh container ids, one
 # state root. Then BENCH_SCALE (default 250; 0 skips) containers run -d on one network: the cost of the
-# last run -d against the first (target: at most 1.2x), each the median of 5 around it;
+# last run -d against the first (target: at most 1.2x), each the median of the 10 around it (this
+# machine's speed drifts by a few ms within seconds);
 # BENCH_SCALE_NETWORK=none measures the same without networking.
 # Everything runs inside a network namespace made for the bench: the machine's network is untouched.
 set -euo pipefail
@@ -53,7 +54,7 @@ for i in $(seq "$scale"); do
 	times+=($(( ($(date +%s%N) - t0) / 1000 )))
 done
 med() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
-first=$(med "${times[@]:0:5}")
-last=$(med "${times[@]: -5}")
+first=$(med "${times[@]:0:10}")
+last=$(med "${times[@]: -10}")
 awk -v f="$first" -v l="$last" -v n="$scale" -v net="$scale_net" 'BEGIN {
 	printf "run -d (network %s): first %.2f ms, #%d %.2f ms, ratio %.2fx\n", net, f / 1000, n, l / 1000, l / f }'

@@ -507,7 +507,7 @@ stats() {
 	[ "$major" -gt 6 ] || { [ "$major" -eq 6 ] && [ "$minor" -ge 11 ]; } || skip "kernel $(uname -r) has no statmount mount options"
 	cfg '.mounts += [{destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup", options: ["ro"]}]'
 	set_args sh -c 'ls /sys/fs/cgroup'
-	strace -f -qq -e trace=openat,openat2,open -o "$BATS_TEST_TMPDIR/trace" \
+	traced -f -qq -e trace=openat,openat2,open -o "$BATS_TEST_TMPDIR/trace" \
 		"$BERTH" --root "$ROOT" run --bundle "$BUNDLE" "$CID"
 	run grep mountinfo "$BATS_TEST_TMPDIR/trace"
 	[ "$status" -eq 1 ]
@@ -521,7 +521,7 @@ stats() {
 	command -v strace >/dev/null || skip "no strace"
 	cfg '.mounts += [{destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup", options: ["ro"]}]'
 	set_args sh -c 'cat /sys/fs/cgroup/pids/cgroup.procs; ls /sys/fs/cgroup/memory | grep -c "^berth$" || true'
-	strace -f -qq -e trace=fsopen -o "$BATS_TEST_TMPDIR/trace" "$BERTH" --root "$ROOT" run --bundle "$BUNDLE" "$CID" \
+	traced -f -qq -e trace=fsopen -o "$BATS_TEST_TMPDIR/trace" "$BERTH" --root "$ROOT" run --bundle "$BUNDLE" "$CID" \
 		>"$BATS_TEST_TMPDIR/out"
 	# the container's own cgroup: its processes, and no berth/ of the host below
 	[ "$(head -n 1 "$BATS_TEST_TMPDIR/out")" = 1 ]

@@ -73,6 +73,11 @@ wait_status() {
 	return 1
 }
 
+# strace ARGS...: LeakSanitizer stops the world with ptrace at exit, which a traced process cannot.
+traced() {
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 strace "$@"
+}
+
 # Compile tests/integration/NAME.c once into the cache and print the binary's path: build_helper fds -static
 build_helper() {
 	local name=$1 src=$TESTS_TOP/tests/integration/$1.c
