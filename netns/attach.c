@@ -259,31 +259,29 @@ int netns_container_attach(const char *root, const struct netns_network *net, co
 	return 0;
 }
 
-/*
- * Delete a link without waiting: the kernel's unregister waits for RCU grace periods (~17 ms), which
- * nobody needs to sit through. A detached grandchild, holding no fd of berth's (the network lock, the
- * caller's pipes), sends the request; by index, so a new link of the same name is never hit.
- */
-static void link_delete(void *arg)
+/* What a detached child finishes after berth has returned: the links, deleted by index (a new link
+ * of the same name is never hit), whose unregister waits for RCU grace periods (~17 ms); and the
+ * nftables socket it holds (see netns_nft_fd). One child for all: each fork costs berth ~0.3 ms. */
+struct leftovers {
+	int links[16];
+	size_t n;
+};
+
+static void delete_links(void *arg)
 {
-	int ifindex = *(int *)arg;
+	const struct leftovers *left = arg;
 	struct netns_nl nl;
 	struct error ignored;
 
-	if (netns_nl_open(&nl, -1, &ignored) == 0) {
-		netns_link_delete_index(&nl, ifindex, &ignored);
+	if (left->n && netns_nl_open(&nl, -1, &ignored) == 0) {
+		for (size_t i = 0; i < left->n; i++)
+			netns_link_delete_index(&nl, left->links[i], &ignored);
 		netns_nl_close(&nl);
 	}
 }
 
-static int link_delete_detached(int ifindex, struct error *err)
-{
-	if (netns_detached(link_delete, &ifindex, -1) < 0)
-		return error_sys(err, "fork to delete link %d", ifindex);
-	return 0;
-}
-
-static int detach_one(const char *root, const struct netns_network *net, const char *id, struct error *err)
+static int detach_one(const char *root, const struct netns_network *net, const char *id,
+		      struct leftovers *left, struct error *err)
 {
 	cleanup_close int lock = netns_network_lock(root, net->name, err);
 	struct netns_lease l;
@@ -303,9 +301,15 @@ static int detach_one(const char *root, const struct netns_network *net, const c
 	if ((r = netns_nft_container_del(id, err)) < 0)
 		goto out;
 	netns_veth_name(id, veth);
-	/* gone with the container's namespace most often: the lookup takes no rtnl lock, the delete does */
-	if ((vidx = (int)if_nametoindex(veth)) > 0 && (r = link_delete_detached(vidx, err)) < 0)
-		goto out;
+	/* it goes with the container's namespace, which the kernel tears down in the background: delete
+	 * it anyway, for a namespace something else still holds (the lookup takes no rtnl lock) */
+	if ((vidx = (int)if_nametoindex(veth)) > 0) {
+		if (left->n == sizeof(left->links) / sizeof(left->links[0])) {
+			delete_links(left); /* more networks than the child takes: these here */
+			left->n = 0;
+		}
+		left->links[left->n++] = vidx;
+	}
 	release_ports(root, id, l.extra);
 	r = netns_ipam_release(root, net, id, err);
 	if (r == 0)
@@ -318,20 +322,24 @@ out:
 int netns_container_detach(const char *root, const char *id, struct error *err)
 {
 	cleanup_strv char **names = NULL;
+	struct leftovers left = { .n = 0 };
 	int r, found = 0;
+	size_t i;
 
 	if ((r = netns_network_list(root, &names, err)) < 0)
 		return r;
-	for (size_t i = 0; names[i]; i++) {
+	for (i = 0; names[i]; i++) {
 		struct netns_network net;
 		struct error ignored;
 
 		if (netns_network_load(root, names[i], &net, &ignored) < 0)
 			continue;
-		if ((r = detach_one(root, &net, id, err)) < 0)
-			return error_prefix(err, "network %s", net.name);
+		if ((r = detach_one(root, &net, id, &left, err)) < 0)
+			break;
 		found |= r;
 	}
-	netns_nft_release_detached();
-	return found;
+	if ((left.n || netns_nft_fd() >= 0) && netns_detached(delete_links, &left, netns_nft_fd()) < 0)
+		delete_links(&left); /* no fork: wait for them here */
+	netns_nft_forget();
+	return r < 0 ? error_prefix(err, "network %s", names[i]) : found;
 }

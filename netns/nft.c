@@ -6,19 +6,15 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <libnftnl/chain.h>
 #include <libnftnl/common.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/table.h>
 
-#include "netns/detached.h"
 #include <libnftnl/udata.h>
 
 #include "runtime/log.h"
@@ -118,7 +114,7 @@ static void put_rules(struct batch *bt, const struct netns_rules *rules)
 	}
 }
 
-/* One socket per berth process (see netns_nft_release_detached for its end). */
+/* One socket per berth process (see netns_container_detach for its end). */
 static struct mnl_socket *cached;
 
 static struct mnl_socket *nft_socket(struct error *err)
@@ -140,37 +136,19 @@ static struct mnl_socket *nft_socket(struct error *err)
 	return cached = nl;
 }
 
-/* In the detached grandchild: keep the socket until berth has exited, so the last reference is ours. */
-static void hold_until_exit(void *arg)
+int netns_nft_fd(void)
 {
-	int pidfd = (int)syscall(SYS_pidfd_open, *(pid_t *)arg, 0);
-	struct pollfd p = { .fd = pidfd, .events = POLLIN };
-
-	while (pidfd >= 0 && poll(&p, 1, -1) < 0 && errno == EINTR)
-		;
+	return cached ? mnl_socket_get_fd(cached) : -1;
 }
 
-/* Releasing the socket after a batch that deleted rules waits for nf_tables to free them (the
- * NETLINK_URELEASE notifier flushes its destroy work: an RCU grace period, ~5 ms, even at exit):
- * a detached grandchild holds the last reference, until berth is gone, and does the waiting. */
-void netns_nft_release_detached(void)
-{
-	pid_t self = getpid();
-
-	if (!cached)
-		return;
-	(void)netns_detached(hold_until_exit, &self, mnl_socket_get_fd(cached));
-	mnl_socket_close(cached);
-	cached = NULL;
-}
-
-/* After a failure unread replies may be left: the next request gets a fresh socket. */
-static void nft_socket_drop(void)
+/* also after a failure, when unread replies may be left: the next request gets a fresh socket */
+void netns_nft_forget(void)
 {
 	if (cached)
 		mnl_socket_close(cached);
 	cached = NULL;
 }
+
 
 /* Send the batch, then read one ack per message: the first error fails it (and the kernel has
  * applied none of it). */
@@ -210,7 +188,7 @@ static int batch_send(struct batch *bt, struct error *err)
 	}
 out:
 	if (r < 0)
-		nft_socket_drop();
+		netns_nft_forget();
 	return r;
 }
 
@@ -319,7 +297,7 @@ static int find_rules(const char *tag, struct found *f, struct error *err)
 		r = error_sys(err, "list nftables rules");
 out:
 	if (r < 0)
-		nft_socket_drop();
+		netns_nft_forget();
 	f->tag = NULL;
 	nftnl_udata_buf_free(ud);
 	return r;

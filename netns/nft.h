@@ -46,8 +46,10 @@ int netns_nft_container_add(const struct netns_network *net, const char *id, con
 			    const struct netns_lease *l, const struct netns_port *ports, size_t n,
 			    struct error *err);
 int netns_nft_container_del(const char *id, struct error *err);
-/* Hand berth's nftables socket to a detached grandchild to close: after deletes its release waits
- * an RCU grace period. Any later request opens a new one. */
-void netns_nft_release_detached(void);
+/* berth's nftables socket (-1 before any request). After deletes its release waits for nf_tables'
+ * destroy work (an RCU grace period, 5 to 9 ms): netns_container_detach hands it to a detached child,
+ * then forgets it; any later request opens a new one. */
+int netns_nft_fd(void);
+void netns_nft_forget(void);
 
 #endif
