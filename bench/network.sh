@@ -14,28 +14,19 @@ runs=$(runs_from BENCH_RUNS 30)
 scale=${BENCH_SCALE:-250}
 [[ $scale =~ ^[0-9]+$ ]] || die "BENCH_SCALE must be a number, not '$scale'"
 [ "$(id -u)" -eq 0 ] || die "run as root: the bench starts real containers"
-if [ -z "${BERTH_BENCH_NETNS:-}" ]; then
-	BERTH_BENCH_NETNS=1 BERTH=$BERTH exec unshare -n "$0" "$@"
-fi
-ip link set lo up
+in_own_netns "$@"
 unset BERTH_IMAGE_COPY
 
 tmp=$(mktemp -d /tmp/berth-bench-net.XXXXXX)
 root=$tmp/root
 cleanup() {
-	local d
-	for d in "$root"/* "$root"/.images/containers/*; do
-		[ -d "$d" ] || continue
-		"$BERTH" --root "$root" delete --force "${d##*/}" >/dev/null 2>&1 || true
-	done
+	delete_containers "$root"
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 
 cc -O2 -Wall -o "$tmp/median" "$top/bench/median.c" || die "cannot build bench/median.c"
-BERTH=$BERTH "$top/tests/data/mkimage.sh" --ref bench:latest "$tmp/image.tar" busybox >/dev/null ||
-	die "mkimage.sh failed"
-"$BERTH" --root "$root" image load "$tmp/image.tar" >/dev/null || die "berth image load failed"
+load_bench_image "$root" "$tmp/image.tar"
 echo "berth: $BERTH"
 # warm-up: the default network (bridge, rules) is made by the first run, as on any machine
 "$BERTH" --root "$root" run --image bench --name warm-net -- true >/dev/null || die "berth run --image failed"
@@ -54,7 +45,8 @@ for i in $(seq "$scale"); do
 	times+=($(( ($(date +%s%N) - t0) / 1000 )))
 done
 med() { printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"; }
-first=$(med "${times[@]:0:10}")
-last=$(med "${times[@]: -10}")
+w=$((scale < 10 ? scale : 10))
+first=$(med "${times[@]:0:w}")
+last=$(med "${times[@]: -w}")
 awk -v f="$first" -v l="$last" -v n="$scale" -v net="$scale_net" 'BEGIN {
 	printf "run -d (network %s): first %.2f ms, #%d %.2f ms, ratio %.2fx\n", net, f / 1000, n, l / 1000, l / f }'

@@ -12,10 +12,7 @@ find_berth
 runs=$(runs_from BENCH_RUNS 30)
 [ "$(id -u)" -eq 0 ] || die "run as root: the bench starts real containers"
 command -v podman >/dev/null || die "podman is not installed (apt-get install podman)"
-if [ -z "${BERTH_BENCH_NETNS:-}" ]; then
-	BERTH_BENCH_NETNS=1 BERTH=$BERTH exec unshare -n "$0" "$@"
-fi
-ip link set lo up
+in_own_netns "$@"
 unset BERTH_IMAGE_COPY
 
 tmp=$(mktemp -d /tmp/berth-bench-podman.XXXXXX)
@@ -28,11 +25,7 @@ P() {
 		--network-config-dir "$pd/net" "$@"
 }
 cleanup() {
-	local d
-	for d in "$root"/* "$root"/.images/containers/*; do
-		[ -d "$d" ] || continue
-		"$BERTH" --root "$root" delete --force "${d##*/}" >/dev/null 2>&1 || true
-	done
+	delete_containers "$root"
 	P rm -af -t 0 >/dev/null 2>&1 || true
 	P system reset -f >/dev/null 2>&1 || true
 	umount -R "$pd/root/overlay" >/dev/null 2>&1 || true
@@ -57,9 +50,7 @@ printf '[storage]\ndriver = "overlay"\nrunroot = "%s"\ngraphroot = "%s"\n' "$pd/
 echo 'unqualified-search-registries = []' >"$pd/registries.conf"
 
 cc -O2 -Wall -o "$tmp/median" "$top/bench/median.c" || die "cannot build bench/median.c"
-BERTH=$BERTH "$top/tests/data/mkimage.sh" --ref bench:latest "$tmp/image.tar" busybox >/dev/null ||
-	die "mkimage.sh failed"
-"$BERTH" --root "$root" image load "$tmp/image.tar" >/dev/null || die "berth image load failed"
+load_bench_image "$root" "$tmp/image.tar"
 P load -i "$tmp/image.tar" >/dev/null 2>"$tmp/err" || die "podman load failed: $(tail -n 1 "$tmp/err")"
 img=$(P images -q | head -n 1)
 [ -n "$img" ] || die "podman load gave no image"

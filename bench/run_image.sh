@@ -15,19 +15,13 @@ tmp=$(mktemp -d /tmp/berth-bench-image.XXXXXX)
 root=$tmp/root
 # Containers a failed run left behind (and their overlays): delete them before removing the root.
 cleanup() {
-	local d
-	for d in "$root"/* "$root"/.images/containers/*; do
-		[ -d "$d" ] || continue
-		"$BERTH" --root "$root" delete --force "${d##*/}" >/dev/null 2>&1 || true
-	done
+	delete_containers "$root"
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 
 cc -O2 -Wall -o "$tmp/median" "$top/bench/median.c" || die "cannot build bench/median.c"
-BERTH=$BERTH "$top/tests/data/mkimage.sh" --ref bench:latest "$tmp/image.tar" busybox >/dev/null ||
-	die "mkimage.sh failed"
-"$BERTH" --root "$root" image load "$tmp/image.tar" >/dev/null || die "berth image load failed"
+load_bench_image "$root" "$tmp/image.tar"
 # the plain bundle: the same image as files, config.json the same but for process.args
 "$BERTH" --root "$root" image unpack bench "$tmp/bundle" >/dev/null || die "berth image unpack failed"
 jq '.process.args = ["true"]' "$tmp/bundle/config.json" >"$tmp/c" && mv "$tmp/c" "$tmp/bundle/config.json"

@@ -14,11 +14,7 @@ tmp=$(mktemp -d /tmp/berth-bench-tenant.XXXXXX)
 root=$tmp/root
 tenant=bench-$$
 cleanup() {
-	local d
-	for d in "$root"/*; do
-		[ -d "$d" ] || continue
-		"$BERTH" --root "$root" delete --force "${d##*/}" >/dev/null 2>&1 || true
-	done
+	delete_containers "$root"
 	"$BERTH" --root "$root" tenant rm "$tenant" >/dev/null 2>&1 || true
 	rm -rf "$tmp"
 }
